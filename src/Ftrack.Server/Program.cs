@@ -1,0 +1,2 @@
+// Placeholder entry point; the server is built in src/Ftrack.Server.
+return 0;
