@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+
+namespace Ftrack.Core.Entities
+{
+    /// <summary>
+    /// One ftrack entity. Identity is by reference: a decoder merges every occurrence of
+    /// (type, primary key) in a response into one instance, so shared entities are the same object.
+    /// Attributes that were never received are "not loaded", which is different from a null value.
+    /// </summary>
+    public sealed class FtrackEntity
+    {
+        /// <summary>Marks a slot whose attribute was never received.</summary>
+        internal static readonly object NotLoaded = new();
+
+        private object?[] _values;
+
+        public FtrackEntity(string entityType) : this(EntityShape.For(entityType)) { }
+
+        internal FtrackEntity(EntityShape shape)
+        {
+            Shape = shape;
+            _values = NewSlots(shape.Count);
+        }
+
+        public EntityShape Shape { get; }
+
+        public string EntityType => Shape.EntityType;
+
+        /// <summary>Reads an attribute; null when it is null or not loaded.</summary>
+        public object? this[string name]
+        {
+            get => TryGetValue(name, out var v) ? v : null;
+            set => Set(name, value);
+        }
+
+        public bool TryGetValue(string name, out object? value) => TryGetValue(name, false, out value);
+
+        public bool TryGetValue(string name, bool ignoreCase, out object? value)
+        {
+            var slot = Shape.Find(name, ignoreCase);
+            var values = Volatile.Read(ref _values);
+            if (slot >= 0 && slot < values.Length && !ReferenceEquals(values[slot], NotLoaded))
+            {
+                value = values[slot];
+                return true;
+            }
+            value = null;
+            return false;
+        }
+
+        public bool IsLoaded(string name) => TryGetValue(name, out _);
+
+        public void Set(string name, object? value) => SetSlot(Shape.GetOrAdd(name), value);
+
+        internal void SetSlot(int slot, object? value)
+        {
+            var values = _values;
+            if (slot >= values.Length)
+            {
+                var grown = NewSlots(Math.Max(Shape.Count, slot + 1));
+                Array.Copy(values, grown, values.Length);
+                grown[slot] = value;
+                Volatile.Write(ref _values, grown);
+                return;
+            }
+            values[slot] = value;
+        }
+
+        /// <summary>Forgets an attribute (it becomes "not loaded").</summary>
+        public bool Unset(string name)
+        {
+            var slot = Shape.Find(name);
+            var values = _values;
+            if (slot < 0 || slot >= values.Length || ReferenceEquals(values[slot], NotLoaded)) return false;
+            values[slot] = NotLoaded;
+            return true;
+        }
+
+        /// <summary>Loaded attributes in the order the type first saw them.</summary>
+        public IEnumerable<KeyValuePair<string, object?>> Attributes
+        {
+            get
+            {
+                var values = Volatile.Read(ref _values);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (!ReferenceEquals(values[i], NotLoaded))
+                        yield return new KeyValuePair<string, object?>(Shape.NameAt(i), values[i]);
+                }
+            }
+        }
+
+        public int LoadedCount
+        {
+            get
+            {
+                var n = 0;
+                foreach (var v in Volatile.Read(ref _values)) if (!ReferenceEquals(v, NotLoaded)) n++;
+                return n;
+            }
+        }
+
+        /// <summary>Primary key values in schema order; null entries where not loaded.</summary>
+        public object?[] PrimaryKeyValues
+        {
+            get
+            {
+                var pk = Shape.PrimaryKey;
+                var result = new object?[pk.Length];
+                for (var i = 0; i < pk.Length; i++) result[i] = this[pk[i]];
+                return result;
+            }
+        }
+
+        /// <summary>"Task 'comp' (3f2a…)" — what a person needs to recognise it. Never includes secrets.</summary>
+        public override string ToString()
+        {
+            var label = this["name"] as string;
+            var key = string.Join(",", Array.ConvertAll(PrimaryKeyValues, v => Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""));
+            return label is null ? EntityType + " (" + key + ")" : EntityType + " '" + label + "' (" + key + ")";
+        }
+
+        private static object?[] NewSlots(int count)
+        {
+            if (count == 0) return Array.Empty<object?>();
+            var values = new object?[count];
+            for (var i = 0; i < values.Length; i++) values[i] = NotLoaded;
+            return values;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Collections.Generic;
+using System.Text.Json;
+using Ftrack.Core.Json;
+
+namespace Ftrack.Core.Operations
+{
+    /// <summary>How the response element of an operation is read.</summary>
+    public enum ResultShape
+    {
+        /// <summary>Decoded into client values (entities, dates, dictionaries).</summary>
+        Decoded,
+        /// <summary>{"action":"query","data":[...],"metadata":...}: rows are streamed as they arrive.</summary>
+        Query,
+        /// <summary>Kept as raw JSON bytes (query_schemas, so the disk cache stores what the server sent).</summary>
+        RawJson,
+    }
+
+    /// <summary>One element of the JSON array POSTed to /api.</summary>
+    public abstract class FtrackOperation
+    {
+        public abstract string Action { get; }
+
+        /// <summary>The entity type the operation is about, when it has one (for messages).</summary>
+        public virtual string? EntityType => null;
+
+        public virtual ResultShape ResultShape => ResultShape.Decoded;
+
+        /// <summary>Only reads are retried after a transient failure; writes never are.</summary>
+        public virtual bool IsReadOnly => false;
+
+        public abstract void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder);
+
+        /// <summary>"query 'select name from Task'", "create Task", ... — names the operation in errors.</summary>
+        public abstract string Describe();
+
+        public override string ToString() => Describe();
+    }
+
+    public sealed class QueryServerInformationOperation : FtrackOperation
+    {
+        public override string Action => "query_server_information";
+        public override bool IsReadOnly => true;
+        public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("action", Action);
+            writer.WriteEndObject();
+        }
+        public override string Describe() => Action;
+    }
+
+    public sealed class QuerySchemasOperation : FtrackOperation
+    {
+        public override string Action => "query_schemas";
+        public override bool IsReadOnly => true;
+        public override ResultShape ResultShape => ResultShape.RawJson;
+        public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("action", Action);
+            writer.WriteEndObject();
+        }
+        public override string Describe() => Action;
+    }
+
+    public sealed class QueryOperation : FtrackOperation
+    {
+        public QueryOperation(string expression) { Expression = expression; }
+        public string Expression { get; }
+        public override string Action => "query";
+        public override bool IsReadOnly => true;
+        public override ResultShape ResultShape => ResultShape.Query;
+        public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("action", Action);
+            writer.WriteString("expression", Expression);
+            writer.WriteEndObject();
+        }
+        public override string Describe() => "query \"" + Expression + "\"";
+    }
+
+    /// <summary>An operation given as a dictionary (Invoke-FtrackOperation): encoded as it is.</summary>
+    public sealed class RawOperation : FtrackOperation
+    {
+        private static readonly HashSet<string> ReadActions = new() { "query", "query_schemas", "query_server_information" };
+        public RawOperation(IDictionary<string, object?> body)
+        {
+            Body = body;
+            _action = body.TryGetValue("action", out var a) && a is string s ? s : "";
+        }
+        private readonly string _action;
+        public IDictionary<string, object?> Body { get; }
+        public override string Action => _action;
+        public override string? EntityType => Body.TryGetValue("entity_type", out var t) ? t as string : null;
+        public override bool IsReadOnly => ReadActions.Contains(_action);
+        public override ResultShape ResultShape => _action == "query_schemas" ? ResultShape.RawJson : ResultShape.Decoded;
+        public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder) => encoder.WriteRawOperation(writer, Body);
+        public override string Describe() => EntityType is { } t ? _action + " " + t : _action;
+    }
+}

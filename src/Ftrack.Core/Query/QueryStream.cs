@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Ftrack.Core.Json;
+using Ftrack.Core.Operations;
+using Ftrack.Core.Transport;
+
+namespace Ftrack.Core.Query
+{
+    /// <summary>Paging options of one query.</summary>
+    public sealed class QueryPaging
+    {
+        /// <summary>Rows per request. 0 = no paging: one request for everything.</summary>
+        public int PageSize { get; set; } = DefaultPageSize;
+        /// <summary>Rows to skip before the first one returned (added to the expression's own offset).</summary>
+        public long Skip { get; set; }
+        /// <summary>At most this many rows (combined with the expression's own limit).</summary>
+        public long? First { get; set; }
+
+        /// <summary>Chosen by tests/bench: large enough that per-request cost vanishes, small enough to stream.</summary>
+        public const int DefaultPageSize = 5000;
+    }
+
+    /// <summary>
+    /// Runs a query page by page on a background thread and hands rows to the consumer (the
+    /// PowerShell pipeline) through a bounded queue: the next page is being fetched and decoded
+    /// while the current one is emitted. When the consumer stops early, the fetch is cancelled:
+    /// beyond the one page in flight, no further page is requested. Every page shares one
+    /// identity map, so an entity seen on two pages is the same object.
+    /// </summary>
+    public sealed class QueryStream : IDisposable
+    {
+        private readonly FtrackSession _session;
+        private readonly QueryExpression _expression;
+        private readonly QueryPaging _paging;
+        private readonly BlockingCollection<Item> _queue;
+        private readonly CancellationTokenSource _cancel = new();
+        private readonly bool _verbose, _debug;
+        private Task? _producer;
+
+        /// <summary>What the consumer receives: a row, a log line, or the end (with an error, if any).</summary>
+        public readonly struct Item
+        {
+            public Item(ItemKind kind, object? value) { Kind = kind; Value = value; }
+            public ItemKind Kind { get; }
+            public object? Value { get; }
+        }
+
+        public enum ItemKind { Row, Verbose, Debug, Page }
+
+        public QueryStream(FtrackSession session, string expression, QueryPaging paging, bool verbose = true, bool debug = false)
+        {
+            _session = session;
+            _expression = QueryExpression.Parse(expression);
+            _paging = paging;
+            _verbose = verbose;
+            _debug = debug;
+            var capacity = paging.PageSize > 0 ? Math.Max(1024, paging.PageSize) : 16384;
+            _queue = new BlockingCollection<Item>(new ConcurrentQueue<Item>(), capacity);
+        }
+
+        /// <summary>Rows received so far.</summary>
+        public long RowCount { get; private set; }
+        /// <summary>True when the query ran to its last page.</summary>
+        public bool Completed { get; private set; }
+        public int Pages { get; private set; }
+        /// <summary>True when the server said there are no more rows (so RowCount + skipped rows is the total).</summary>
+        public bool ReachedEnd { get; private set; }
+
+        /// <summary>Starts fetching and yields items until the last page; rethrows a failure at the point it happened.</summary>
+        public IEnumerable<Item> Read()
+        {
+            _producer ??= Task.Run(Produce);
+            foreach (var item in _queue.GetConsumingEnumerable())
+            {
+                if (item.Kind == ItemKind.Row) RowCount++;
+                yield return item;
+            }
+            // The queue completes when the producer ends; surface its failure.
+            _producer.GetAwaiter().GetResult();
+        }
+
+        private void Produce()
+        {
+            var token = _cancel.Token;
+            try
+            {
+                var options = new CallOptions
+                {
+                    CancellationToken = token,
+                    Log = _verbose ? line => _queue.Add(new Item(ItemKind.Verbose, line), token) : null,
+                    Debug = _debug ? line => _queue.Add(new Item(ItemKind.Debug, line), token) : null,
+                    OnRow = (_, row) => _queue.Add(new Item(ItemKind.Row, row), token),
+                };
+                options.Context = _session.CreateDecodeContext(options);
+                long offset = (_expression.Offset ?? 0) + _paging.Skip;
+                long? remaining = _expression.Limit;
+                if (_paging.First is { } first) remaining = remaining is { } r ? Math.Min(r, first) : first;
+
+                while (remaining is null || remaining > 0)
+                {
+                    token.ThrowIfCancellationRequested();
+                    int? limit = _paging.PageSize > 0 ? _paging.PageSize : null;
+                    if (remaining is { } rem) limit = limit is { } l ? (int)Math.Min(l, rem) : (int)Math.Min(rem, int.MaxValue);
+                    var pageExpression = _expression.WithPaging(offset > 0 || limit != null ? (int?)offset : null, limit);
+                    var rows = 0L;
+                    options.OnRow = (_, row) => { rows++; _queue.Add(new Item(ItemKind.Row, row), token); };
+                    var result = (QueryResult)_session.Call(new FtrackOperation[] { new QueryOperation(pageExpression) }, options)[0]!;
+                    Pages++;
+                    _queue.Add(new Item(ItemKind.Page, rows), token);
+                    if (remaining != null) remaining -= rows;
+                    // Follow the server's next offset; stop on its last page or an empty one.
+                    if (result.NextOffset is not { } next || rows == 0 || limit is null)
+                    {
+                        ReachedEnd = result.NextOffset is null || rows == 0;
+                        break;
+                    }
+                    offset = next;
+                }
+                Completed = true;
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // The consumer stopped: not an error.
+            }
+            finally
+            {
+                _queue.CompleteAdding();
+            }
+        }
+
+        /// <summary>Stops fetching (e.g. Select-Object -First reached, or Ctrl+C).</summary>
+        public void Cancel()
+        {
+            if (!_cancel.IsCancellationRequested) _cancel.Cancel();
+        }
+
+        public void Dispose()
+        {
+            Cancel();
+            try { _producer?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+            _queue.Dispose();
+            _cancel.Dispose();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System;
+using System.Net.Http;
+
+namespace Ftrack.Core.Transport
+{
+    /// <summary>How to reach one ftrack server.</summary>
+    public sealed class FtrackSessionOptions
+    {
+        public FtrackSessionOptions(Uri server, string apiUser, string apiKey)
+        {
+            Server = server;
+            ApiUser = apiUser;
+            ApiKey = apiKey;
+        }
+
+        public Uri Server { get; }
+        public string ApiUser { get; }
+        /// <summary>Handed to the session and kept private there; never printed.</summary>
+        internal string ApiKey { get; }
+        /// <summary>Per-request timeout (connect, send and read the whole answer).</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+        /// <summary>Allow http:// to a host that is not loopback (the key would cross the network in clear).</summary>
+        public bool AllowUnencrypted { get; set; }
+        /// <summary>Where schemas are cached; null disables the cache.</summary>
+        public string? SchemaCacheDirectory { get; set; } = SchemaCache.DefaultRoot();
+        /// <summary>For tests: a handler that fakes transport faults. Null uses a real socket handler.</summary>
+        public HttpMessageHandler? Handler { get; set; }
+    }
+}

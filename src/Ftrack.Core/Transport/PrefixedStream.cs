@@ -1,0 +1,41 @@
+using System;
+using System.IO;
+
+namespace Ftrack.Core.Transport
+{
+    /// <summary>A read-only stream that yields already-read head bytes, then the rest of the inner stream.</summary>
+    internal sealed class PrefixedStream : Stream
+    {
+        private readonly byte[] _head;
+        private readonly int _headLength;
+        private int _headPosition;
+        private readonly Stream _inner;
+
+        public PrefixedStream(byte[] head, int headLength, Stream inner)
+        {
+            _head = head; _headLength = headLength; _inner = inner;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_headPosition < _headLength)
+            {
+                var n = Math.Min(count, _headLength - _headPosition);
+                Buffer.BlockCopy(_head, _headPosition, buffer, offset, n);
+                _headPosition += n;
+                return n;
+            }
+            return _inner.Read(buffer, offset, count);
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+
+namespace Ftrack.Server.Api;
+
+/// <summary>
+/// An error answered to the client as ftrack does: <c>{"exception","content","error_code"}</c>.
+/// The exception names are the real server's, because clients dispatch on them.
+/// </summary>
+internal sealed class FtrackError : Exception
+{
+    public FtrackError(string exceptionName, string content, int strictStatus, string? errorCode = null)
+        : base(content)
+    {
+        ExceptionName = exceptionName;
+        StrictStatus = strictStatus;
+        ErrorCode = errorCode;
+    }
+
+    public string ExceptionName { get; }
+
+    /// <summary>The HTTP status used when the client asked for the strict API.</summary>
+    public int StrictStatus { get; }
+
+    public string? ErrorCode { get; }
+
+    public static FtrackError Validation(string content) => new("ValidationError", content, 400);
+
+    public static FtrackError Parse(string content) => new("ParseError", content, 400);
+
+    public static FtrackError NotFound(string content) => new("NoResultFoundError", content, 404);
+
+    public static FtrackError Permission(string content) => new("PermissionError", content, 403);
+
+    public static FtrackError Credentials(string content) => new("InvalidCredentialsError", content, 401);
+
+    public static FtrackError Server(string content) => new("ServerError", content, 500);
+
+    /// <summary>The same error, its message prefixed with the failing operation of the batch.</summary>
+    public FtrackError InOperation(string where) => new(ExceptionName, where + ": " + Message, StrictStatus, ErrorCode);
+}

@@ -1,0 +1,36 @@
+using System.Collections.Generic;
+
+namespace Ftrack.Server.Query;
+
+/// <summary>A parsed query: <c>[select paths from] Type [where ...] [order by ...] [offset N] [limit N]</c>.</summary>
+internal sealed record QueryExpression(
+    IReadOnlyList<string> Projections,
+    string EntityType,
+    Criteria? Where,
+    IReadOnlyList<OrderKey> OrderBy,
+    long? Offset,
+    long? Limit);
+
+internal sealed record OrderKey(string Path, bool Descending);
+
+internal enum LiteralKind { String, Number, Boolean, None }
+
+/// <summary>A literal of the query language; bare words are strings.</summary>
+internal sealed record Literal(LiteralKind Kind, string Text, double Number = 0, bool Boolean = false);
+
+internal abstract record Criteria;
+
+internal sealed record AndCriteria(IReadOnlyList<Criteria> Parts) : Criteria;
+
+internal sealed record OrCriteria(IReadOnlyList<Criteria> Parts) : Criteria;
+
+internal sealed record NotCriteria(Criteria Inner) : Criteria;
+
+/// <summary><c>path op value</c>; Operator is normalized (is, is_not, &gt;, &lt;, &gt;=, &lt;=, like, not_like).</summary>
+internal sealed record Comparison(string Path, string Operator, Literal Value) : Criteria;
+
+/// <summary><c>path has (...)</c> for a reference, <c>path any (...)</c> for a collection; Inner may be empty.</summary>
+internal sealed record RelationCriteria(string Path, bool IsAny, Criteria? Inner) : Criteria;
+
+/// <summary><c>path in (values)</c> or <c>path in (select ...)</c>, or their not_in.</summary>
+internal sealed record InCriteria(string Path, bool Negated, IReadOnlyList<Literal>? Values, QueryExpression? Subquery) : Criteria;

@@ -1,0 +1,262 @@
+using System.Collections.Generic;
+using System.Globalization;
+using Ftrack.Server.Api;
+
+namespace Ftrack.Server.Query;
+
+/// <summary>
+/// Recursive-descent parser for the ftrack query language. Precedence: not binds tightest,
+/// then and, then or. Keywords are case-insensitive; attribute paths are not.
+/// </summary>
+internal sealed class QueryParser
+{
+    /// <summary>Deeper nesting than this is refused rather than risking the stack.</summary>
+    private const int MaxDepth = 64;
+
+    private static readonly Dictionary<string, string> Operators = new(System.StringComparer.OrdinalIgnoreCase)
+    {
+        ["is"] = "is", ["="] = "is", ["is_not"] = "is_not", ["!="] = "is_not",
+        [">"] = ">", ["after"] = ">", ["<"] = "<", ["before"] = "<", [">="] = ">=", ["<="] = "<=",
+        ["like"] = "like", ["not_like"] = "not_like",
+    };
+
+    private static readonly HashSet<string> Reserved = new(System.StringComparer.OrdinalIgnoreCase)
+    {
+        "select", "from", "where", "and", "or", "not", "has", "any", "in", "not_in", "order", "by", "offset", "limit",
+    };
+
+    private readonly string _expression;
+    private readonly List<Token> _tokens;
+    private int _position;
+    private int _depth;
+
+    private QueryParser(string expression)
+    {
+        _expression = expression;
+        _tokens = QueryLexer.Tokenize(expression);
+    }
+
+    public static QueryExpression Parse(string expression)
+    {
+        var parser = new QueryParser(expression);
+        var query = parser.ParseQuery();
+        if (parser.Peek.Kind != TokenKind.End)
+            throw parser.Unexpected();
+        return query;
+    }
+
+    public static FtrackError Error(string expression, string detail) =>
+        FtrackError.Parse($"Unable to parse expression \"{expression}\": {detail}.");
+
+    private Token Peek => _tokens[_position];
+
+    private Token Next() => _tokens[_position++];
+
+    private FtrackError Unexpected()
+    {
+        var token = Peek;
+        return Error(_expression, token.Kind == TokenKind.End
+            ? "unexpected end of expression"
+            : $"unexpected \"{token.Text}\" at position {token.Position}");
+    }
+
+    private void Expect(TokenKind kind)
+    {
+        if (Peek.Kind != kind)
+            throw Unexpected();
+        _position++;
+    }
+
+    private void ExpectWord(string keyword)
+    {
+        if (!Peek.IsWord(keyword))
+            throw Unexpected();
+        _position++;
+    }
+
+    private QueryExpression ParseQuery()
+    {
+        if (++_depth > MaxDepth)
+            throw Error(_expression, "nested too deeply");
+        var projections = new List<string>();
+        if (Peek.IsWord("select"))
+        {
+            _position++;
+            projections.Add(ParsePath());
+            while (Peek.Kind == TokenKind.Comma)
+            {
+                _position++;
+                projections.Add(ParsePath());
+            }
+            ExpectWord("from");
+        }
+        var type = ParsePath();
+        Criteria? where = null;
+        if (Peek.IsWord("where"))
+        {
+            _position++;
+            where = ParseOr();
+        }
+        var order = new List<OrderKey>();
+        if (Peek.IsWord("order"))
+        {
+            _position++;
+            ExpectWord("by");
+            do
+            {
+                if (order.Count > 0)
+                    _position++;
+                var path = ParsePath();
+                var descending = false;
+                if (Peek.IsWord("desc") || Peek.IsWord("descending")) { descending = true; _position++; }
+                else if (Peek.IsWord("asc") || Peek.IsWord("ascending")) { _position++; }
+                order.Add(new OrderKey(path, descending));
+            }
+            while (Peek.Kind == TokenKind.Comma);
+        }
+        long? offset = null, limit = null;
+        while (Peek.IsWord("offset") || Peek.IsWord("limit"))
+        {
+            var isOffset = Next().IsWord("offset");
+            var value = ParseCount();
+            if (isOffset) offset = value; else limit = value;
+        }
+        _depth--;
+        return new QueryExpression(projections, type, where, order, offset, limit);
+    }
+
+    private long ParseCount()
+    {
+        var token = Next();
+        if (token.Kind != TokenKind.Number || !long.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            _position--;
+            throw Unexpected();
+        }
+        return value;
+    }
+
+    private string ParsePath()
+    {
+        var token = Peek;
+        if (token.Kind != TokenKind.Word || Reserved.Contains(token.Text) || token.Text.StartsWith('.') || token.Text.EndsWith('.') || token.Text.Contains(".."))
+            throw Unexpected();
+        foreach (var c in token.Text)
+            if (!(char.IsLetterOrDigit(c) || c is '_' or '.'))
+                throw Unexpected();
+        _position++;
+        return token.Text;
+    }
+
+    private Criteria ParseOr()
+    {
+        var parts = new List<Criteria> { ParseAnd() };
+        while (Peek.IsWord("or"))
+        {
+            _position++;
+            parts.Add(ParseAnd());
+        }
+        return parts.Count == 1 ? parts[0] : new OrCriteria(parts);
+    }
+
+    private Criteria ParseAnd()
+    {
+        var parts = new List<Criteria> { ParseUnary() };
+        while (Peek.IsWord("and"))
+        {
+            _position++;
+            parts.Add(ParseUnary());
+        }
+        return parts.Count == 1 ? parts[0] : new AndCriteria(parts);
+    }
+
+    private Criteria ParseUnary()
+    {
+        if (++_depth > MaxDepth)
+            throw Error(_expression, "nested too deeply");
+        Criteria result;
+        if (Peek.IsWord("not"))
+        {
+            _position++;
+            result = new NotCriteria(ParseUnary());
+        }
+        else if (Peek.Kind == TokenKind.LeftParen)
+        {
+            _position++;
+            result = ParseOr();
+            Expect(TokenKind.RightParen);
+        }
+        else
+        {
+            result = ParseCondition();
+        }
+        _depth--;
+        return result;
+    }
+
+    private Criteria ParseCondition()
+    {
+        var path = ParsePath();
+        var token = Peek;
+        if (token.IsWord("has") || token.IsWord("any"))
+        {
+            _position++;
+            Expect(TokenKind.LeftParen);
+            Criteria? inner = null;
+            if (Peek.Kind != TokenKind.RightParen)
+                inner = ParseOr();
+            Expect(TokenKind.RightParen);
+            return new RelationCriteria(path, token.IsWord("any"), inner);
+        }
+        if (token.IsWord("in") || token.IsWord("not_in"))
+        {
+            _position++;
+            Expect(TokenKind.LeftParen);
+            if (Peek.IsWord("select"))
+            {
+                var subquery = ParseQuery();
+                Expect(TokenKind.RightParen);
+                return new InCriteria(path, token.IsWord("not_in"), null, subquery);
+            }
+            var values = new List<Literal>();
+            if (Peek.Kind != TokenKind.RightParen)
+            {
+                values.Add(ParseLiteral());
+                while (Peek.Kind == TokenKind.Comma)
+                {
+                    _position++;
+                    values.Add(ParseLiteral());
+                }
+            }
+            Expect(TokenKind.RightParen);
+            return new InCriteria(path, token.IsWord("not_in"), values, null);
+        }
+        if ((token.Kind == TokenKind.Operator || token.Kind == TokenKind.Word) && Operators.TryGetValue(token.Text, out var op))
+        {
+            _position++;
+            return new Comparison(path, op, ParseLiteral());
+        }
+        throw Unexpected();
+    }
+
+    private Literal ParseLiteral()
+    {
+        var token = Next();
+        switch (token.Kind)
+        {
+            case TokenKind.String:
+                return new Literal(LiteralKind.String, token.Text);
+            case TokenKind.Number:
+                return new Literal(LiteralKind.Number, token.Text, double.Parse(token.Text, CultureInfo.InvariantCulture));
+            case TokenKind.Word when token.IsWord("true") || token.IsWord("false"):
+                return new Literal(LiteralKind.Boolean, token.Text, Boolean: token.IsWord("true"));
+            case TokenKind.Word when token.IsWord("none") || token.IsWord("null"):
+                return new Literal(LiteralKind.None, token.Text);
+            case TokenKind.Word when !Reserved.Contains(token.Text):
+                return new Literal(LiteralKind.String, token.Text);
+            default:
+                _position--;
+                throw Unexpected();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+
+namespace Ftrack.Server.Schema;
+
+/// <summary>The value type of a stored attribute, as the schema declares it.</summary>
+internal enum ScalarType { String, Integer, Number, Boolean, DateTime, Variable }
+
+/// <summary>How an attribute is backed.</summary>
+internal enum AttributeKind
+{
+    /// <summary>A column of the entity's table.</summary>
+    Scalar,
+    /// <summary>A single related entity, found through a foreign key column of this table.</summary>
+    Reference,
+    /// <summary>Several related entities (foreign key on the other side, a link table, or the context tree).</summary>
+    Collection,
+    /// <summary>Computed by the server when projected (link, time_logged, ...).</summary>
+    Computed,
+    /// <summary>In the schema, but backed by a type this server does not serve.</summary>
+    Unsupported,
+}
+
+/// <summary>How a collection finds its members.</summary>
+internal enum CollectionShape
+{
+    /// <summary>Members whose <c>TargetColumn</c> equals this entity's id.</summary>
+    ForeignKeyOnTarget,
+    /// <summary>Members joined through a link table (many-to-many).</summary>
+    LinkTable,
+    /// <summary>Ancestors of a context, from the closure table.</summary>
+    Ancestors,
+    /// <summary>Descendants of a context, from the closure table.</summary>
+    Descendants,
+}
+
+internal sealed class AttributeDef
+{
+    public required string Name { get; init; }
+    public required AttributeKind Kind { get; init; }
+    public ScalarType ScalarType { get; init; }
+    /// <summary>Scalar: its column. Reference: the foreign key column on this table.</summary>
+    public string? Column { get; init; }
+    public EntityType? Target { get; set; }
+    public CollectionShape Shape { get; init; }
+    /// <summary>ForeignKeyOnTarget: the member column holding this entity's id.</summary>
+    public string? TargetColumn { get; init; }
+    /// <summary>LinkTable: table, column pointing at this entity, column pointing at the member.</summary>
+    public string? LinkTable { get; init; }
+    public string? LinkSourceColumn { get; init; }
+    public string? LinkTargetColumn { get; init; }
+    /// <summary>An extra equality a member must satisfy (appointments: type = 'assignment').</summary>
+    public (string Column, string Value)? MemberFilter { get; init; }
+    public bool IsReadOnly { get; init; }
+}
+
+/// <summary>A physical SQLite table shared by a family of entity types (all contexts share one).</summary>
+internal sealed class TableDef
+{
+    public required string Name { get; init; }
+    /// <summary>Column name to value type; names are the attribute names of the family.</summary>
+    public Dictionary<string, ScalarType> Columns { get; } = new();
+    public List<string> PrimaryKey { get; } = new();
+    /// <summary>Member types that carry a classifier, most specific first.</summary>
+    public List<EntityType> ClassifiedMembers { get; } = new();
+    /// <summary>The type a row has when no classifier matches.</summary>
+    public EntityType? BaseType { get; set; }
+    public List<EntityType> Members { get; } = new();
+
+    public string Quoted => "\"" + Name + "\"";
+}
+
+internal sealed class EntityType
+{
+    public required string Name { get; init; }
+    public required JsonObject Schema { get; init; }
+    public required TableDef Table { get; init; }
+    public Dictionary<string, AttributeDef> Attributes { get; } = new();
+    public List<string> PrimaryKey { get; } = new();
+    public HashSet<string> Required { get; } = new();
+    public HashSet<string> Immutable { get; } = new();
+    public List<string> DefaultProjections { get; } = new();
+    /// <summary>Attributes every encoded entity carries (system projections mapped to attribute names, plus keys and classifier).</summary>
+    public List<string> AlwaysProjected { get; } = new();
+    /// <summary>Column = value pairs that tell this type's rows apart in a shared table.</summary>
+    public List<(string Column, string Value)> Classifiers { get; } = new();
+    /// <summary>Context, TypedContext, Resource: types that only exist through a subtype.</summary>
+    public bool IsAbstract { get; set; }
+    /// <summary>This type and its supertypes (Task: Task, TypedContext, Context).</summary>
+    public List<string> Lineage { get; } = new();
+
+    public bool IsContext => Table.Name == "context";
+
+    public bool IsA(EntityType other) => Lineage.Contains(other.Name);
+
+    public override string ToString() => Name;
+}
+
+internal sealed class EntityModel
+{
+    public Dictionary<string, EntityType> Types { get; } = new();
+    public Dictionary<string, TableDef> Tables { get; } = new();
+    /// <summary>Link tables of many-to-many collections that are not entity tables.</summary>
+    public IEnumerable<EntityType> AllTypes => Types.Values;
+
+    public EntityType? Find(string name) => Types.TryGetValue(name, out var t) ? t : null;
+
+    /// <summary>The entity type of a row of a shared table, from its classifier columns.</summary>
+    public EntityType ResolveRowType(TableDef table, System.Func<string, object?> column)
+    {
+        foreach (var member in table.ClassifiedMembers)
+        {
+            if (member.Classifiers.All(c => Equals(column(c.Column) as string, c.Value)))
+                return member;
+        }
+        return table.BaseType!;
+    }
+}

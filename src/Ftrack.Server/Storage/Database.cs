@@ -1,0 +1,144 @@
+using System;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Ftrack.Server.Schema;
+using Microsoft.Data.Sqlite;
+
+namespace Ftrack.Server.Storage;
+
+/// <summary>
+/// The SQLite database behind the server: a file that survives restarts, or a private
+/// in-memory database. Owns the connection settings, the table layout and the write lock.
+/// </summary>
+internal sealed class Database : IDisposable
+{
+    /// <summary>The context tree as (ancestor, descendant, depth) rows, self included at depth 0.</summary>
+    public const string ClosureTable = "context_closure";
+
+    private readonly SqliteConnection? _memoryKeepAlive;
+
+    public Database(string? path, EntityModel model)
+    {
+        Model = model;
+        InMemory = string.IsNullOrEmpty(path) || path == ":memory:";
+        if (InMemory)
+        {
+            // A named shared-cache memory database lives as long as one connection to it is open.
+            ConnectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = "ftrack-" + Guid.NewGuid().ToString("N"),
+                Mode = SqliteOpenMode.Memory,
+                Cache = SqliteCacheMode.Shared,
+            }.ToString();
+            _memoryKeepAlive = new SqliteConnection(ConnectionString);
+            _memoryKeepAlive.Open();
+        }
+        else
+        {
+            ExistedBefore = System.IO.File.Exists(path);
+            ConnectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Cache = SqliteCacheMode.Private,
+                DefaultTimeout = 30,
+            }.ToString();
+            using var connection = new SqliteConnection(ConnectionString);
+            connection.Open();
+            // WAL lets readers work while one writer commits; NORMAL sync survives a killed process.
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        }
+        using (var connection = Open())
+            CreateTables(connection);
+    }
+
+    public EntityModel Model { get; }
+
+    public bool InMemory { get; }
+
+    /// <summary>Whether the database file existed before this server started.</summary>
+    public bool ExistedBefore { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>
+    /// Writers are serialized in-process (SQLite allows one writer anyway, and waiting here is
+    /// cheaper than busy retries). The in-memory database is shared-cache, which has table
+    /// locks instead of WAL, so there every request takes this lock.
+    /// </summary>
+    public SemaphoreSlim WriteLock { get; } = new(1, 1);
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=OFF;");
+        return connection;
+    }
+
+    public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private void CreateTables(SqliteConnection connection)
+    {
+        var ddl = new StringBuilder();
+        foreach (var table in Model.Tables.Values)
+        {
+            ddl.Append("CREATE TABLE IF NOT EXISTS ").Append(table.Quoted).Append(" (");
+            ddl.Append(string.Join(", ", table.Columns.Select(c => Quote(c.Key) + " " + SqlType(c.Value))));
+            ddl.Append(", PRIMARY KEY (").Append(string.Join(", ", table.PrimaryKey.Select(Quote))).Append("));\n");
+            // Foreign keys and classifiers are what joins, IN-fetches and type filters probe.
+            foreach (var column in table.Columns.Keys.Where(c => c.EndsWith("_id", StringComparison.Ordinal) && !(table.PrimaryKey.Count == 1 && table.PrimaryKey[0] == c)))
+                ddl.Append($"CREATE INDEX IF NOT EXISTS \"ix_{table.Name}_{column}\" ON {table.Quoted} ({Quote(column)});\n");
+            foreach (var column in new[] { "context_type", "system_type", "resource_type", "username" }.Where(table.Columns.ContainsKey))
+                ddl.Append($"CREATE INDEX IF NOT EXISTS \"ix_{table.Name}_{column}\" ON {table.Quoted} ({Quote(column)});\n");
+        }
+        ddl.Append($"CREATE TABLE IF NOT EXISTS {ClosureTable} (ancestor_id TEXT NOT NULL, descendant_id TEXT NOT NULL, depth INTEGER NOT NULL, PRIMARY KEY (descendant_id, ancestor_id)) WITHOUT ROWID;\n");
+        ddl.Append($"CREATE INDEX IF NOT EXISTS ix_{ClosureTable}_ancestor ON {ClosureTable} (ancestor_id, depth);\n");
+        ddl.Append("CREATE TABLE IF NOT EXISTS server_setting (name TEXT PRIMARY KEY, value TEXT);\n");
+        ddl.Append("CREATE TABLE IF NOT EXISTS api_credential (username TEXT PRIMARY KEY, api_key TEXT NOT NULL);\n");
+        Execute(connection, ddl.ToString());
+    }
+
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    private static string SqlType(ScalarType type) => type switch
+    {
+        ScalarType.Integer or ScalarType.Boolean => "INTEGER",
+        ScalarType.Number => "NUMERIC",
+        _ => "TEXT",
+    };
+
+    public string? GetSetting(SqliteConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM server_setting WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return command.ExecuteScalar() as string;
+    }
+
+    public void SetSetting(SqliteConnection connection, string name, string value, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO server_setting (name, value) VALUES ($name, $value) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$value", value);
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _memoryKeepAlive?.Dispose();
+        // Release this database's pooled connections only: other servers may run in the same process.
+        using (var connection = new SqliteConnection(ConnectionString))
+            SqliteConnection.ClearPool(connection);
+        WriteLock.Dispose();
+    }
+}
