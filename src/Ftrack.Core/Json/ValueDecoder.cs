@@ -81,8 +81,12 @@ namespace Ftrack.Core.Json
                         entityType = ReadString(ref reader);
                         continue;
                     }
-                    if (name == TypeKey && reader.TokenType == JsonTokenType.String) valueType = ReadString(ref reader);
-                    else if (name == "value" && reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && !reader.ValueIsEscaped)
+                    if (name == TypeKey && reader.TokenType == JsonTokenType.String)
+                    {
+                        valueType = ReadString(ref reader);
+                        continue;
+                    }
+                    if (name == "value" && reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && !reader.ValueIsEscaped)
                     {
                         // Keep the raw bytes too: a {"__type__":"datetime"} value parses straight from them.
                         typedValueBytes = reader.ValueSpan;
@@ -91,11 +95,11 @@ namespace Ftrack.Core.Json
                         continue;
                     }
                     _members.Add(new KeyValuePair<string, object?>(name, ReadValue(ref reader)));
-                    if (name == TypeKey) valueType = null; // non-string __type__: an ordinary member
                 }
 
                 if (valueType != null && entityType == null)
                 {
+                    typedValue ??= FindMember("value", start); // an escaped string took the general path
                     if (TryReadTypedValue(valueType, typedValueBytes, typedValue, out var typed)) return typed;
                     _members.Insert(start, new KeyValuePair<string, object?>(TypeKey, valueType));
                 }
@@ -112,7 +116,8 @@ namespace Ftrack.Core.Json
             value = null;
             if (valueType != "datetime" && valueType != "date") return false;
             if (text is null) return true; // {"__type__":"datetime","value":null}
-            var raw = bytes.IsEmpty ? System.Text.Encoding.UTF8.GetBytes((string)text) : bytes;
+            if (text is not string textValue) return false;
+            var raw = bytes.IsEmpty ? System.Text.Encoding.UTF8.GetBytes(textValue) : bytes;
             if (!FtrackDates.TryParse(raw, valueType == "date" ? DateTimeKind.Unspecified : _context.DateKind, out var dt))
                 throw new JsonException("Invalid " + valueType + " value '" + text + "'.");
             value = dt;

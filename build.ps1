@@ -1,0 +1,174 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks the Ftrack module.
+.DESCRIPTION
+    Tasks:
+      build  compile everything and lay the module out in out/Ftrack (allow-list copy)
+      help   build en-US/Ftrack.dll-Help.xml from docs/*.md (part of build)
+      test   build, then run every xunit project and the Pester suite; prints one line
+             "N passed, N failed, N skipped" for all of them together
+      demo   build, start the local server with demo data, and tour the module
+      bench  build, then time the module against the official JS client on the shared stub
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('build', 'help', 'test', 'demo', 'bench', 'clean')]
+    [string[]] $Task = @('build'),
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'Ftrack'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Invoke-Dotnet {
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    Invoke-Dotnet build (Join-Path $Root $(if ($env:FTRACK_BUILD_TARGET) { $env:FTRACK_BUILD_TARGET } else { 'Ftrack.sln' })) -c $Configuration -nologo --verbosity quiet '-clp:NoSummary;ErrorsOnly'
+    Invoke-HelpBuild
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    New-Item -ItemType Directory -Path $ModuleOut | Out-Null
+
+    # Allow-list: exactly what the module needs. Never System.Management.Automation.dll, never
+    # the STJ package's copies (the host's own System.Text.Json wins anyway).
+    $bin = Join-Path $Root "src/Ftrack/bin/$Configuration/netstandard2.0"
+    foreach ($file in 'Ftrack.dll', 'Ftrack.Core.dll') { Copy-Item (Join-Path $bin $file) $ModuleOut }
+    Copy-Item (Join-Path $Root 'Ftrack.psd1') $ModuleOut
+    foreach ($file in 'Ftrack.types.ps1xml', 'Ftrack.format.ps1xml') { Copy-Item (Join-Path $Root "src/Ftrack/$file") $ModuleOut }
+    $help = Join-Path $ModuleOut 'en-US'
+    New-Item -ItemType Directory -Path $help | Out-Null
+    Get-ChildItem (Join-Path $Root 'en-US') -File | Where-Object { $_.Name -like '*.xml' -or $_.Name -like 'about_*.help.txt' } |
+        Copy-Item -Destination $help
+
+    # The local server runs as a child process: its own folder, its own dependencies.
+    $serverBin = Join-Path $Root "src/Ftrack.Server/bin/$Configuration/net10.0"
+    if (Test-Path (Join-Path $serverBin 'Ftrack.Server.dll')) {
+        $serverOut = Join-Path $ModuleOut 'server'
+        New-Item -ItemType Directory -Path $serverOut | Out-Null
+        Copy-Item (Join-Path $serverBin '*') $serverOut -Recurse
+    }
+    Write-Host "Module laid out in $ModuleOut"
+}
+
+function Invoke-HelpBuild {
+    $builder = Join-Path $Root "src/Ftrack.HelpBuilder/bin/$Configuration/net10.0/Ftrack.HelpBuilder.dll"
+    $docs = Join-Path $Root 'docs'
+    if ((Test-Path $builder) -and (Get-ChildItem $docs -Filter '*.md' -ErrorAction SilentlyContinue)) {
+        Invoke-Dotnet $builder --docs $docs --output (Join-Path $Root 'en-US/Ftrack.dll-Help.xml')
+    }
+}
+
+function Get-TrxCounts([string] $Path) {
+    [xml] $trx = Get-Content -Raw $Path
+    $c = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [int]$c.notExecuted }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $Out 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    New-Item -ItemType Directory -Path $results | Out-Null
+    $passed = 0; $failed = 0; $skipped = 0
+
+    # The JS-client proof needs the official client from npm.
+    $js = Join-Path $Root 'tests/js'
+    if ((Test-Path (Join-Path $js 'package-lock.json')) -and (Get-Command npm -ErrorAction SilentlyContinue)) {
+        Push-Location $js
+        try { & npm ci --no-audit --no-fund --loglevel=error | Out-Host } finally { Pop-Location }
+    }
+
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.Tests.csproj') {
+        $trx = Join-Path $results ($project.BaseName + '.trx')
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo --verbosity quiet --logger "trx;LogFileName=$trx" | Out-Host
+        if (Test-Path $trx) {
+            $counts = Get-TrxCounts $trx
+            $passed += $counts.Passed; $failed += $counts.Failed; $skipped += $counts.Skipped
+            Write-Host ("{0}: {1} passed, {2} failed, {3} skipped" -f $project.BaseName, $counts.Passed, $counts.Failed, $counts.Skipped)
+        }
+        else {
+            Write-Host "$($project.BaseName): no results (the test run did not start)"
+            $failed += 1
+        }
+    }
+
+    $pester = Invoke-PesterSuite
+    $passed += $pester.Passed; $failed += $pester.Failed; $skipped += $pester.Skipped
+
+    Write-Host ''
+    Write-Host ("{0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-PesterSuite {
+    Invoke-Dotnet restore (Join-Path $Root 'tests/tools/Ftrack.TestTools.csproj') -nologo --verbosity quiet
+    $nugetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $pesterPath = Join-Path $nugetRoot 'pester/5.7.1/tools/Pester.psd1'
+    # Pester runs in a child pwsh so the module under test loads fresh, as a user would load it.
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pesterPath'
+`$env:FTRACK_MODULE_PATH = '$(Join-Path $ModuleOut 'Ftrack.psd1')'
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$(Join-Path $Root 'tests/pester')'
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Detailed'
+`$c.Output.RenderMode = 'Plaintext'
+`$c.TestResult.Enabled = `$true
+`$c.TestResult.OutputPath = '$(Join-Path $Out 'test-results/pester.xml')'
+`$r = Invoke-Pester -Configuration `$c
+[pscustomobject]@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } |
+    ConvertTo-Json | Set-Content '$(Join-Path $Out 'test-results/pester.json')'
+"@
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh[1..($pwsh.Count)] | Where-Object { $_ }) -NoProfile -NonInteractive -Command $script | Out-Host
+    $summary = Join-Path $Out 'test-results/pester.json'
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $counts = Get-Content -Raw $summary | ConvertFrom-Json
+    Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $counts.Passed, $counts.Failed, $counts.Skipped)
+    $counts
+}
+
+# The pwsh running this script, as a command line (pwsh itself, or "dotnet pwsh" from the tool manifest).
+function Get-PwshCommand {
+    $self = [Environment]::ProcessPath
+    if ($self -and [IO.Path]::GetFileNameWithoutExtension($self) -eq 'pwsh') { return @($self) }
+    $entry = [Environment]::GetCommandLineArgs()[0]
+    if ($entry -like '*.dll') { return @($self, $entry) }
+    return @('pwsh')
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh[1..($pwsh.Count)] | Where-Object { $_ }) -NoProfile -File (Join-Path $Root 'tests/demo/Demo.ps1') -ModulePath (Join-Path $ModuleOut 'Ftrack.psd1')
+    if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    & (Join-Path $Root 'tests/bench/Run-Bench.ps1') -ModulePath (Join-Path $ModuleOut 'Ftrack.psd1')
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'clean' { if (Test-Path $Out) { Remove-Item $Out -Recurse -Force } }
+        'build' { Invoke-Build }
+        'help' { Invoke-Dotnet build (Join-Path $Root 'src/Ftrack.HelpBuilder') -c $Configuration -nologo --verbosity quiet; Invoke-HelpBuild }
+        'test' { Invoke-Test }
+        'demo' { Invoke-Demo }
+        'bench' { Invoke-Bench }
+    }
+}

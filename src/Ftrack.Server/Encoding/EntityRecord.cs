@@ -1,0 +1,55 @@
+using System.Collections.Generic;
+using Ftrack.Server.Schema;
+
+namespace Ftrack.Server.Encoding;
+
+/// <summary>
+/// One entity as loaded for a response: its type, key and every attribute loaded for it by any
+/// operation of the batch. Values are stored scalars, an <see cref="EntityRecord"/> (reference),
+/// a list of records (collection) or a list of <see cref="LinkItem"/> (the computed link).
+/// </summary>
+internal sealed class EntityRecord
+{
+    public EntityRecord(EntityType type, string key, object?[] keyValues)
+    {
+        Type = type;
+        Key = key;
+        KeyValues = keyValues;
+    }
+
+    /// <summary>The most specific type known for the row (a Context row read as Task is a Task).</summary>
+    public EntityType Type { get; set; }
+
+    public string Key { get; }
+
+    public object?[] KeyValues { get; }
+
+    public Dictionary<string, object?> Values { get; } = new();
+}
+
+/// <summary>One element of a context's <c>link</c>: the path from the project down to it.</summary>
+internal sealed record LinkItem(string Id, string? Name, string Type);
+
+/// <summary>All entities of one response, by table and key, so each is loaded and encoded once.</summary>
+internal sealed class IdentityMap
+{
+    private readonly Dictionary<(string Table, string Key), EntityRecord> _records = new();
+
+    public EntityRecord GetOrAdd(EntityType type, string key, object?[] keyValues)
+    {
+        if (_records.TryGetValue((type.Table.Name, key), out var record))
+        {
+            if (type.Lineage.Count > record.Type.Lineage.Count)
+                record.Type = type;
+            return record;
+        }
+        record = new EntityRecord(type, key, keyValues);
+        _records[(type.Table.Name, key)] = record;
+        return record;
+    }
+
+    public void Forget(EntityType type, string key) => _records.Remove((type.Table.Name, key));
+
+    public static string KeyOf(object?[] keyValues) =>
+        keyValues.Length == 1 ? keyValues[0]?.ToString() ?? "" : string.Join("\u001f", keyValues);
+}

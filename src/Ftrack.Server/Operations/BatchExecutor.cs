@@ -1,0 +1,204 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Ftrack.Server.Api;
+using Ftrack.Server.Encoding;
+using Ftrack.Server.Query;
+using Ftrack.Server.Schema;
+using Ftrack.Server.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Ftrack.Server.Operations;
+
+/// <summary>
+/// Runs one request's operations in one SQLite transaction: all of them commit, or none does
+/// and the answer is the single error of the first failing operation.
+/// </summary>
+internal sealed class BatchExecutor
+{
+    public const string ServerVersion = "4.13.0-local";
+
+    private static readonly HashSet<string> WriteActions = ["create", "update", "delete"];
+
+    private readonly Database _database;
+    private readonly ServedSchemas _schemas;
+
+    public BatchExecutor(Database database, ServedSchemas schemas)
+    {
+        _database = database;
+        _schemas = schemas;
+    }
+
+    /// <summary>Executes the batch and returns the JSON array of results; throws <see cref="FtrackError"/> on failure.</summary>
+    public async Task<byte[]> ExecuteAsync(JsonElement operations, string? userId, bool denormalize)
+    {
+        if (operations.ValueKind != JsonValueKind.Array)
+            throw FtrackError.Validation("The request body must be a list of operations.");
+        var writes = operations.EnumerateArray().Any(o => o.ValueKind == JsonValueKind.Object
+            && o.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String && WriteActions.Contains(a.GetString()!));
+        var locked = writes || _database.InMemory;
+        if (locked)
+            await _database.WriteLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return Execute(operations, userId, denormalize, writes);
+        }
+        finally
+        {
+            if (locked)
+                _database.WriteLock.Release();
+        }
+    }
+
+    private byte[] Execute(JsonElement operations, string? userId, bool denormalize, bool writes)
+    {
+        using var connection = _database.Open();
+        // Writers take the write lock up front (BEGIN IMMEDIATE); readers get a consistent snapshot.
+        using var transaction = connection.BeginTransaction(deferred: !writes);
+        using var commands = new PreparedCommands(connection, transaction);
+        var map = new IdentityMap();
+        var encoder = new EntityEncoder(denormalize);
+        var loader = new EntityLoader(connection, transaction, _database.Model, map);
+        var writer = new EntityWriter(_database.Model, commands, map, userId);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            var index = 0;
+            foreach (var operation in operations.EnumerateArray())
+            {
+                var (action, entityType) = Describe(operation);
+                try
+                {
+                    Run(operation, action, json, loader, writer, encoder);
+                }
+                catch (FtrackError error)
+                {
+                    throw error.InOperation($"Operation {index} ({action}{(entityType == null ? "" : " " + entityType)}) failed");
+                }
+                catch (SqliteException error)
+                {
+                    throw FtrackError.Server($"Operation {index} ({action}{(entityType == null ? "" : " " + entityType)}) failed: database error {error.SqliteErrorCode}: {error.Message}");
+                }
+                index++;
+            }
+            json.WriteEndArray();
+        }
+        transaction.Commit();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static (string Action, string? EntityType) Describe(JsonElement operation)
+    {
+        if (operation.ValueKind != JsonValueKind.Object)
+            return ("?", null);
+        var action = operation.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : "?";
+        var type = operation.TryGetProperty("entity_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        return (action, type);
+    }
+
+    private void Run(JsonElement operation, string action, Utf8JsonWriter json, EntityLoader loader, EntityWriter writer, EntityEncoder encoder)
+    {
+        if (operation.ValueKind != JsonValueKind.Object)
+            throw FtrackError.Validation("Each operation must be an object with an \"action\".");
+        switch (action)
+        {
+            case "query_server_information":
+                json.WriteStartObject();
+                json.WriteStartObject("storage_scenario");
+                json.WriteStartObject("data");
+                json.WriteEndObject();
+                json.WriteString("scenario", "ftrack.automatic");
+                json.WriteEndObject();
+                json.WriteString("schema_hash", _schemas.Hash);
+                json.WriteString("version", ServerVersion);
+                json.WriteBoolean("is_timezone_support_enabled", true);
+                json.WriteEndObject();
+                return;
+            case "query_schemas":
+                json.WriteRawValue(_schemas.Json, skipInputValidation: true);
+                return;
+            case "query":
+            {
+                var expression = RequiredString(operation, "expression");
+                var parsed = QueryParser.Parse(expression);
+                var records = loader.Query(parsed, out var next);
+                json.WriteStartObject();
+                json.WriteString("action", "query");
+                json.WriteStartArray("data");
+                foreach (var record in records)
+                    encoder.Write(json, record);
+                json.WriteEndArray();
+                json.WriteStartObject("metadata");
+                json.WriteStartObject("next");
+                if (next is { } offset) json.WriteNumber("offset", offset); else json.WriteNull("offset");
+                json.WriteEndObject();
+                json.WriteEndObject();
+                json.WriteEndObject();
+                return;
+            }
+            case "create":
+            {
+                var type = RequireType(operation);
+                var data = operation.TryGetProperty("entity_data", out var d) ? d : throw FtrackError.Validation("create needs \"entity_data\".");
+                var record = writer.Create(type, data);
+                json.WriteStartObject();
+                json.WriteString("action", "create");
+                json.WritePropertyName("data");
+                encoder.Write(json, record);
+                json.WriteEndObject();
+                return;
+            }
+            case "update":
+            {
+                var type = RequireType(operation);
+                var key = operation.TryGetProperty("entity_key", out var k) ? k : throw FtrackError.Validation("update needs \"entity_key\".");
+                var data = operation.TryGetProperty("entity_data", out var d) ? d : throw FtrackError.Validation("update needs \"entity_data\".");
+                var (keyValues, changed) = writer.Update(type, key, data);
+                var record = loader.LoadByKey(type, keyValues, changed)!;
+                json.WriteStartObject();
+                json.WriteString("action", "update");
+                json.WriteStartObject("data");
+                json.WriteString("__entity_type__", record.Type.Name);
+                foreach (var name in record.Type.AlwaysProjected.Concat(changed).Distinct())
+                {
+                    if (!record.Values.TryGetValue(name, out var value))
+                        continue;
+                    json.WritePropertyName(name);
+                    ValueCodec.Write(json, value, record.Type.Attributes[name].ScalarType);
+                }
+                json.WriteEndObject();
+                json.WriteEndObject();
+                return;
+            }
+            case "delete":
+            {
+                var type = RequireType(operation);
+                var key = operation.TryGetProperty("entity_key", out var k) ? k : throw FtrackError.Validation("delete needs \"entity_key\".");
+                writer.Delete(type, key);
+                json.WriteStartObject();
+                json.WriteString("action", "delete");
+                json.WriteBoolean("data", true);
+                json.WriteEndObject();
+                return;
+            }
+            default:
+                throw new FtrackError("ServerError", $"Invalid action \"{action}\": this local server supports query_server_information, query_schemas, query, create, update and delete.", 400);
+        }
+    }
+
+    private EntityType RequireType(JsonElement operation)
+    {
+        var name = RequiredString(operation, "entity_type");
+        var type = _database.Model.Find(name) ?? throw FtrackError.Validation($"Unknown entity type \"{name}\".");
+        return type;
+    }
+
+    private static string RequiredString(JsonElement operation, string name) =>
+        operation.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw FtrackError.Validation($"The operation needs a string \"{name}\".");
+}

@@ -1,0 +1,280 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using Ftrack.Server.Api;
+using Ftrack.Server.Schema;
+using Ftrack.Server.Storage;
+
+namespace Ftrack.Server.Query;
+
+/// <summary>The SQL of a query's row selection: FROM/JOIN, WHERE and ORDER BY, with parameters.</summary>
+internal sealed record CompiledQuery(EntityType Type, string RootAlias, string From, string Where, string OrderBy, IReadOnlyList<object?> Parameters);
+
+/// <summary>
+/// Compiles a parsed query to SQLite. References become LEFT JOINs on primary keys (one join
+/// per distinct path); collections, <c>has</c> and <c>any</c> become correlated EXISTS
+/// subqueries, so a root row is never duplicated by a filter.
+/// </summary>
+internal sealed class SqlCompiler
+{
+    private readonly EntityModel _model;
+    private readonly List<object?> _parameters = new();
+    private int _aliasCounter;
+
+    private SqlCompiler(EntityModel model) => _model = model;
+
+    public static CompiledQuery Compile(EntityModel model, QueryExpression query)
+    {
+        var compiler = new SqlCompiler(model);
+        var type = compiler.RequireType(query.EntityType);
+        var scope = compiler.NewScope(type);
+        var where = compiler.TypeFilter(type, scope.Alias);
+        if (query.Where != null)
+            where = where + " AND (" + compiler.CompileCriteria(scope, query.Where) + ")";
+        var order = new StringBuilder();
+        foreach (var key in query.OrderBy)
+        {
+            var column = compiler.OrderColumn(scope, key.Path);
+            // PostgreSQL (ftrack's database) sorts NULLs last ascending and first descending.
+            order.Append(key.Descending ? $"{column} IS NULL DESC, {column} DESC, " : $"{column} IS NULL, {column}, ");
+        }
+        order.Append(scope.Alias).Append(".rowid");
+        var from = type.Table.Quoted + " " + scope.Alias + string.Concat(scope.Joins);
+        return new CompiledQuery(type, scope.Alias, from, where, order.ToString(), compiler._parameters);
+    }
+
+    public EntityType RequireType(string name) =>
+        _model.Find(name) ?? throw FtrackError.Validation($"Unknown entity type \"{name}\".");
+
+    private sealed class Scope
+    {
+        public required EntityType Type { get; init; }
+        public required string Alias { get; init; }
+        public List<string> Joins { get; } = new();
+        public Dictionary<string, string> JoinAliases { get; } = new();
+    }
+
+    private Scope NewScope(EntityType type) => new() { Type = type, Alias = "t" + _aliasCounter++ };
+
+    private string Parameter(object? value)
+    {
+        _parameters.Add(value);
+        return "$p" + (_parameters.Count - 1);
+    }
+
+    /// <summary>The classifier condition that keeps only rows of this type in a shared table.</summary>
+    private string TypeFilter(EntityType type, string alias)
+    {
+        if (type.Classifiers.Count == 0)
+            return "1";
+        return string.Join(" AND ", type.Classifiers.Select(c => $"{alias}.{Database.Quote(c.Column)} = {Parameter(c.Value)}"));
+    }
+
+    private static AttributeDef Attribute(EntityType type, string name) =>
+        type.Attributes.TryGetValue(name, out var attribute)
+            ? attribute
+            : throw FtrackError.Validation($"Unknown attribute \"{name}\" on entity type \"{type.Name}\".");
+
+    private string CompileCriteria(Scope scope, Criteria criteria) => criteria switch
+    {
+        AndCriteria and => string.Join(" AND ", and.Parts.Select(p => "(" + CompileCriteria(scope, p) + ")")),
+        OrCriteria or => string.Join(" OR ", or.Parts.Select(p => "(" + CompileCriteria(scope, p) + ")")),
+        NotCriteria not => "NOT (" + CompileCriteria(scope, not.Inner) + ")",
+        Comparison comparison => Walk(scope, scope.Type, scope.Alias, comparison.Path.Split('.'), 0,
+            (_, alias, attribute) => Compare(ColumnOf(alias, attribute, comparison.Path), attribute.Kind == AttributeKind.Scalar ? attribute.ScalarType : ScalarType.String, comparison.Operator, comparison.Value)),
+        RelationCriteria relation => Walk(scope, scope.Type, scope.Alias, relation.Path.Split('.'), 0,
+            (outer, alias, attribute) => Related(outer, alias, attribute, relation.Path, relation.Inner)),
+        InCriteria membership => Walk(scope, scope.Type, scope.Alias, membership.Path.Split('.'), 0,
+            (_, alias, attribute) => Membership(ColumnOf(alias, attribute, membership.Path), attribute, membership)),
+        _ => throw FtrackError.Server("Unknown criteria node."),
+    };
+
+    /// <summary>
+    /// Follows a dotted path: references through joins, collections through EXISTS (a condition
+    /// on a collection member means "any member"); the leaf builds the condition on the last attribute.
+    /// </summary>
+    private string Walk(Scope scope, EntityType type, string alias, string[] segments, int index, Func<Scope, string, AttributeDef, string> leaf)
+    {
+        var attribute = Attribute(type, segments[index]);
+        if (index == segments.Length - 1)
+            return leaf(scope, alias, attribute);
+        switch (attribute.Kind)
+        {
+            case AttributeKind.Reference:
+                var joined = Join(scope, alias, attribute);
+                return Walk(scope, attribute.Target!, joined, segments, index + 1, leaf);
+            case AttributeKind.Collection:
+                return Exists(alias, attribute, inner => Walk(inner, attribute.Target!, inner.Alias, segments, index + 1, leaf));
+            default:
+                throw Unfilterable(type, attribute);
+        }
+    }
+
+    private static FtrackError Unfilterable(EntityType type, AttributeDef attribute) => attribute.Kind switch
+    {
+        AttributeKind.Unsupported => FtrackError.Validation($"Attribute \"{attribute.Name}\" of \"{type.Name}\" relates to a type this local server does not store."),
+        AttributeKind.Computed => FtrackError.Validation($"Attribute \"{attribute.Name}\" of \"{type.Name}\" is computed and cannot be used in a filter or order."),
+        _ => FtrackError.Validation($"Attribute \"{attribute.Name}\" of \"{type.Name}\" is not a relation: nothing follows it in a path."),
+    };
+
+    private string Join(Scope scope, string alias, AttributeDef reference)
+    {
+        var key = alias + "." + reference.Name;
+        if (scope.JoinAliases.TryGetValue(key, out var existing))
+            return existing;
+        var joined = "t" + _aliasCounter++;
+        var target = reference.Target!;
+        scope.Joins.Add($" LEFT JOIN {target.Table.Quoted} {joined} ON {joined}.{Database.Quote(target.Table.PrimaryKey[0])} = {alias}.{Database.Quote(reference.Column!)}");
+        scope.JoinAliases[key] = joined;
+        return joined;
+    }
+
+    /// <summary>EXISTS over the members of a collection of the row at <paramref name="ownerAlias"/>.</summary>
+    private string Exists(string ownerAlias, AttributeDef collection, Func<Scope, string> inner)
+    {
+        var target = collection.Target!;
+        var member = NewScope(target);
+        var condition = inner(member);
+        var m = member.Alias;
+        var joins = string.Concat(member.Joins);
+        var filter = TypeFilter(target, m);
+        if (collection.MemberFilter is { } extra)
+            filter += $" AND {m}.{Database.Quote(extra.Column)} = {Parameter(extra.Value)}";
+        var ownerKey = $"{ownerAlias}.\"id\"";
+        return collection.Shape switch
+        {
+            CollectionShape.ForeignKeyOnTarget =>
+                $"EXISTS (SELECT 1 FROM {target.Table.Quoted} {m}{joins} WHERE {m}.{Database.Quote(collection.TargetColumn!)} = {ownerKey} AND {filter} AND ({condition}))",
+            CollectionShape.LinkTable =>
+                $"EXISTS (SELECT 1 FROM \"{collection.LinkTable}\" l{m} JOIN {target.Table.Quoted} {m} ON {m}.\"id\" = l{m}.{Database.Quote(collection.LinkTargetColumn!)}{joins} WHERE l{m}.{Database.Quote(collection.LinkSourceColumn!)} = {ownerKey} AND {filter} AND ({condition}))",
+            CollectionShape.Ancestors =>
+                $"EXISTS (SELECT 1 FROM {Database.ClosureTable} c{m} JOIN {target.Table.Quoted} {m} ON {m}.\"id\" = c{m}.ancestor_id{joins} WHERE c{m}.descendant_id = {ownerKey} AND c{m}.depth > 0 AND {filter} AND ({condition}))",
+            CollectionShape.Descendants =>
+                $"EXISTS (SELECT 1 FROM {Database.ClosureTable} c{m} JOIN {target.Table.Quoted} {m} ON {m}.\"id\" = c{m}.descendant_id{joins} WHERE c{m}.ancestor_id = {ownerKey} AND c{m}.depth > 0 AND {filter} AND ({condition}))",
+            _ => throw FtrackError.Server("Unknown collection shape."),
+        };
+    }
+
+    private string Related(Scope scope, string alias, AttributeDef attribute, string path, Criteria? inner)
+    {
+        switch (attribute.Kind)
+        {
+            case AttributeKind.Reference:
+                var target = attribute.Target!;
+                var member = NewScope(target);
+                var condition = inner == null ? "1" : CompileCriteria(member, inner);
+                return $"EXISTS (SELECT 1 FROM {target.Table.Quoted} {member.Alias}{string.Concat(member.Joins)} WHERE {member.Alias}.{Database.Quote(target.Table.PrimaryKey[0])} = {alias}.{Database.Quote(attribute.Column!)} AND ({condition}))";
+            case AttributeKind.Collection:
+                return Exists(alias, attribute, m => inner == null ? "1" : CompileCriteria(m, inner));
+            default:
+                throw FtrackError.Validation($"\"{path}\" is not a relation: has/any need a reference or a collection.");
+        }
+    }
+
+    private static string ColumnOf(string alias, AttributeDef attribute, string path) => attribute.Kind switch
+    {
+        AttributeKind.Scalar or AttributeKind.Reference => alias + "." + Database.Quote(attribute.Column!),
+        AttributeKind.Collection => throw FtrackError.Validation($"\"{path}\" is a collection: compare its members with \"any\"."),
+        _ => throw FtrackError.Validation($"\"{path}\" cannot be used in a filter (computed or not stored by this local server)."),
+    };
+
+    private string Compare(string column, ScalarType type, string op, Literal value)
+    {
+        if (value.Kind == LiteralKind.None)
+        {
+            return op switch
+            {
+                "is" => column + " IS NULL",
+                "is_not" => column + " IS NOT NULL",
+                _ => throw FtrackError.Validation($"Operator \"{op}\" cannot compare with None."),
+            };
+        }
+        if (op is "like" or "not_like")
+        {
+            var pattern = Parameter(value.Kind == LiteralKind.Boolean ? (value.Boolean ? "true" : "false") : value.Text);
+            return op == "like" ? $"{column} LIKE {pattern}" : $"{column} NOT LIKE {pattern}";
+        }
+        var sqlOp = op switch { "is" => "=", "is_not" => "!=", _ => op };
+        return $"{column} {sqlOp} {Parameter(Convert(value, type))}";
+    }
+
+    /// <summary>The stored form of a literal compared with a column of the given type.</summary>
+    private static object? Convert(Literal value, ScalarType type)
+    {
+        switch (type)
+        {
+            case ScalarType.DateTime:
+                return ValueCodec.ParseDateTime(value.Text, "datetime");
+            case ScalarType.Boolean:
+                if (value.Kind == LiteralKind.Boolean) return value.Boolean ? 1L : 0L;
+                if (value.Kind == LiteralKind.Number) return value.Number != 0 ? 1L : 0L;
+                if (bool.TryParse(value.Text, out var flag)) return flag ? 1L : 0L;
+                throw FtrackError.Validation($"\"{value.Text}\" is not a boolean.");
+            case ScalarType.Integer:
+            case ScalarType.Number:
+                if (value.Kind == LiteralKind.Boolean) return value.Boolean ? 1L : 0L;
+                var number = value.Kind == LiteralKind.Number ? value.Number
+                    : double.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed
+                    : throw FtrackError.Validation($"\"{value.Text}\" is not a number.");
+                return number == Math.Floor(number) && Math.Abs(number) < 9e15 ? (long)number : number;
+            default:
+                return value.Kind == LiteralKind.Boolean ? (value.Boolean ? "True" : "False") : value.Text;
+        }
+    }
+
+    private string Membership(string column, AttributeDef attribute, InCriteria membership)
+    {
+        var type = attribute.Kind == AttributeKind.Scalar ? attribute.ScalarType : ScalarType.String;
+        var keyword = membership.Negated ? "NOT IN" : "IN";
+        if (membership.Subquery != null)
+            return $"{column} {keyword} ({Subquery(membership.Subquery)})";
+        var values = membership.Values!.Where(v => v.Kind != LiteralKind.None).Select(v => Parameter(Convert(v, type))).ToList();
+        var hasNone = membership.Values!.Any(v => v.Kind == LiteralKind.None);
+        var list = values.Count == 0 ? (membership.Negated ? "1" : "0") : $"{column} {keyword} ({string.Join(", ", values)})";
+        if (!hasNone)
+            return list;
+        return membership.Negated ? $"({list} AND {column} IS NOT NULL)" : $"({list} OR {column} IS NULL)";
+    }
+
+    /// <summary>A subquery selecting one attribute path (id when no select is given).</summary>
+    private string Subquery(QueryExpression query)
+    {
+        if (query.Projections.Count > 1)
+            throw FtrackError.Validation("A subquery must select exactly one attribute.");
+        var type = RequireType(query.EntityType);
+        var scope = NewScope(type);
+        var path = query.Projections.Count == 1 ? query.Projections[0] : type.PrimaryKey[0];
+        var column = OrderColumn(scope, path, allowReference: true);
+        var where = TypeFilter(type, scope.Alias);
+        if (query.Where != null)
+            where += " AND (" + CompileCriteria(scope, query.Where) + ")";
+        var sql = $"SELECT {column} FROM {type.Table.Quoted} {scope.Alias}{string.Concat(scope.Joins)} WHERE {where}";
+        if (query.Limit != null || query.Offset != null)
+            sql += $" LIMIT {query.Limit ?? -1} OFFSET {query.Offset ?? 0}";
+        return sql;
+    }
+
+    /// <summary>The column a path through references ends on (for order by and subquery selects).</summary>
+    private string OrderColumn(Scope scope, string path, bool allowReference = false)
+    {
+        var segments = path.Split('.');
+        var type = scope.Type;
+        var alias = scope.Alias;
+        for (var i = 0; ; i++)
+        {
+            var attribute = Attribute(type, segments[i]);
+            if (i == segments.Length - 1)
+            {
+                if (attribute.Kind == AttributeKind.Scalar || (allowReference && attribute.Kind == AttributeKind.Reference))
+                    return alias + "." + Database.Quote(attribute.Column!);
+                throw FtrackError.Validation($"Cannot order or select by \"{path}\": it does not end on a stored attribute.");
+            }
+            if (attribute.Kind != AttributeKind.Reference)
+                throw FtrackError.Validation($"Cannot order or select by \"{path}\": only references can be followed.");
+            alias = Join(scope, alias, attribute);
+            type = attribute.Target!;
+        }
+    }
+}

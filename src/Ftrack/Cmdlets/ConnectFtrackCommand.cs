@@ -1,0 +1,119 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using Ftrack.Core;
+using Ftrack.Core.Transport;
+
+namespace Ftrack.Cmdlets
+{
+    /// <summary>
+    /// Connect-Ftrack: verifies the credentials with one request and makes the session the default.
+    /// Whatever is not given comes from FTRACK_SERVER, FTRACK_API_USER and FTRACK_API_KEY.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "Ftrack", DefaultParameterSetName = CredentialSet)]
+    [OutputType(typeof(FtrackSession))]
+    public sealed class ConnectFtrackCommand : PSCmdlet
+    {
+        private const string CredentialSet = "Credential";
+        private const string ApiKeySet = "ApiKey";
+
+        /// <summary>The server URL, e.g. https://studio.ftrackapp.com.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string? Server { get; set; }
+
+        /// <summary>User name = API user, password = API key.</summary>
+        [Parameter(ParameterSetName = CredentialSet, Position = 1)]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? Credential { get; set; }
+
+        [Parameter(ParameterSetName = ApiKeySet, Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string? ApiUser { get; set; }
+
+        [Parameter(ParameterSetName = ApiKeySet, Mandatory = true)]
+        [ValidateNotNull]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>Seconds before a request is abandoned.</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSec { get; set; } = 100;
+
+        /// <summary>Allow http:// to a server that is not on this machine (the key crosses the network in clear).</summary>
+        [Parameter]
+        public SwitchParameter AllowUnencryptedAuthentication { get; set; }
+
+        /// <summary>Return the session (it becomes the default either way).</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var server = Server ?? Environment.GetEnvironmentVariable("FTRACK_SERVER");
+            if (string.IsNullOrWhiteSpace(server))
+                Fail("Ftrack.MissingServer", "No server given: pass -Server or set the FTRACK_SERVER environment variable.");
+            if (!Uri.TryCreate(server!.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            {
+                // "studio.ftrackapp.com" alone means https.
+                if (!Uri.TryCreate("https://" + server.Trim(), UriKind.Absolute, out uri) || server.Contains("://"))
+                    Fail("Ftrack.InvalidServer", "'" + server + "' is not a server URL; use the form https://studio.ftrackapp.com.");
+            }
+
+            string? user, key;
+            if (ParameterSetName == ApiKeySet)
+            {
+                user = ApiUser;
+                key = SecureStrings.ToPlainText(ApiKey!);
+            }
+            else if (Credential != null)
+            {
+                user = Credential.UserName;
+                key = SecureStrings.ToPlainText(Credential.Password);
+            }
+            else
+            {
+                user = Environment.GetEnvironmentVariable("FTRACK_API_USER");
+                key = Environment.GetEnvironmentVariable("FTRACK_API_KEY");
+            }
+            if (string.IsNullOrEmpty(user))
+                Fail("Ftrack.MissingCredential", "No API user given: pass -Credential or -ApiUser/-ApiKey, or set FTRACK_API_USER and FTRACK_API_KEY.");
+            if (string.IsNullOrEmpty(key))
+                Fail("Ftrack.MissingCredential", "No API key given for '" + user + "': pass -Credential or -ApiKey, or set FTRACK_API_KEY.");
+
+            FtrackSession session;
+            try
+            {
+                session = new FtrackSession(new FtrackSessionOptions(uri!, user!, key!)
+                {
+                    Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                    AllowUnencrypted = AllowUnencryptedAuthentication,
+                });
+            }
+            catch (Exception e) when (e is FtrackException or ArgumentException)
+            {
+                ThrowTerminatingError(FtrackErrorRecords.From(e, uri));
+                return;
+            }
+
+            try
+            {
+                var info = session.Connect(new CallOptions { Log = WriteVerbose });
+                WriteVerbose("Connected to " + session.Server + " as " + session.ApiUser + " (server version " + (info.Version ?? "unknown") + ").");
+            }
+            catch (FtrackException e)
+            {
+                session.Dispose();
+                ThrowTerminatingError(FtrackErrorRecords.From(e, uri));
+                return;
+            }
+
+            FtrackSessionState.Exchange(session);
+            if (PassThru) WriteObject(session);
+        }
+
+        private void Fail(string id, string message) =>
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), id, ErrorCategory.InvalidArgument, null));
+    }
+}

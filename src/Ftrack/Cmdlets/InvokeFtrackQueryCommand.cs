@@ -1,0 +1,98 @@
+using System;
+using System.Management.Automation;
+using Ftrack.Adapters;
+using Ftrack.Core;
+using Ftrack.Core.Entities;
+using Ftrack.Core.Query;
+
+namespace Ftrack.Cmdlets
+{
+    /// <summary>
+    /// Invoke-FtrackQuery: runs a query expression, page by page, streaming entities into the
+    /// pipeline while the next page is fetched. Stops fetching when the pipeline stops.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "FtrackQuery", SupportsPaging = true)]
+    [OutputType(typeof(FtrackEntity))]
+    public sealed class InvokeFtrackQueryCommand : FtrackCmdlet
+    {
+        private QueryStream? _current;
+
+        /// <summary>The query, e.g. "select name, status.name from Task where project.name is 'demo'".</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Query")]
+        [ValidateNotNullOrEmpty]
+        public string Expression { get; set; } = "";
+
+        /// <summary>Rows per request; 0 sends one request for everything.</summary>
+        [Parameter]
+        [ValidateRange(0, 1000000)]
+        public int PageSize { get; set; } = QueryPaging.DefaultPageSize;
+
+        /// <summary>Emit ordered hashtables instead of entity objects.</summary>
+        [Parameter]
+        public SwitchParameter AsHashtable { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var session = ResolveSession();
+            var paging = new QueryPaging
+            {
+                PageSize = PageSize,
+                Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue),
+                First = PagingParameters.First == ulong.MaxValue ? null : (long)Math.Min(PagingParameters.First, long.MaxValue),
+            };
+            var converter = AsHashtable ? new EntityHashtableConverter() : null;
+            var progress = new ProgressRecord(0x0F77, "Invoke-FtrackQuery", "Fetching") { PercentComplete = -1 };
+            var showedProgress = false;
+            try
+            {
+                using var stream = _current = new QueryStream(session, Expression, paging, WantsVerbose, WantsDebug);
+                foreach (var item in stream.Read())
+                {
+                    switch (item.Kind)
+                    {
+                        case QueryStream.ItemKind.Row:
+                            WriteObject(converter != null ? converter.Convert(item.Value) : item.Value);
+                            break;
+                        case QueryStream.ItemKind.Verbose:
+                            WriteVerbose((string)item.Value!);
+                            break;
+                        case QueryStream.ItemKind.Debug:
+                            WriteDebug((string)item.Value!);
+                            break;
+                        case QueryStream.ItemKind.Page:
+                            if (stream.Pages >= 1 && PageSize > 0 && (long)item.Value! >= PageSize)
+                            {
+                                progress.StatusDescription = stream.RowCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " rows in " + stream.Pages + " page(s)";
+                                WriteProgress(progress);
+                                showedProgress = true;
+                            }
+                            break;
+                    }
+                }
+                if (PagingParameters.IncludeTotalCount)
+                {
+                    var skipped = (ulong)paging.Skip;
+                    WriteObject(stream.ReachedEnd
+                        ? PagingParameters.NewTotalCount(skipped + (ulong)stream.RowCount, 1.0)
+                        : PagingParameters.NewTotalCount(0, 0.0));
+                }
+            }
+            catch (Exception e) when (IsFtrackFailure(e))
+            {
+                WriteFtrackError(e, Expression);
+            }
+            finally
+            {
+                _current = null;
+                if (showedProgress)
+                {
+                    progress.RecordType = ProgressRecordType.Completed;
+                    try { WriteProgress(progress); } catch (PipelineStoppedException) { }
+                }
+            }
+        }
+
+        protected override void StopProcessing() => _current?.Cancel();
+    }
+}

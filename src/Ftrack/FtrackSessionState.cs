@@ -1,0 +1,22 @@
+using System.Threading;
+using Ftrack.Core.Transport;
+
+namespace Ftrack
+{
+    /// <summary>
+    /// The module's default session (set by Connect-Ftrack). Static, so it is per process and
+    /// visible to ForEach-Object -Parallel runspaces; the session itself is thread-safe.
+    /// </summary>
+    public static class FtrackSessionState
+    {
+        private static FtrackSession? _default;
+
+        public static FtrackSession? Default
+        {
+            get => Volatile.Read(ref _default);
+            internal set => Volatile.Write(ref _default, value);
+        }
+
+        internal static FtrackSession? Exchange(FtrackSession? session) => Interlocked.Exchange(ref _default, session);
+    }
+}
