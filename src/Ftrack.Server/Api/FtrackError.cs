@@ -35,6 +35,9 @@ internal sealed class FtrackError : Exception
 
     public static FtrackError Server(string content) => new("ServerError", content, 500);
 
-    /// <summary>The same error, its message prefixed with the failing operation of the batch.</summary>
-    public FtrackError InOperation(string where) => new(ExceptionName, where + ": " + Message, StrictStatus, ErrorCode);
+    /// <summary>
+    /// The same error naming the failing operation of the batch. The operation goes last so the
+    /// message still begins as the real server's does ("Unable to parse expression ...").
+    /// </summary>
+    public FtrackError InOperation(string where) => new(ExceptionName, Message + " (" + where + ")", StrictStatus, ErrorCode);
 }

@@ -64,7 +64,7 @@ internal sealed class BatchExecutor
         var loader = new EntityLoader(connection, transaction, _database.Model, map);
         var writer = new EntityWriter(_database.Model, commands, map, userId);
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartArray();
             var index = 0;
@@ -77,11 +77,11 @@ internal sealed class BatchExecutor
                 }
                 catch (FtrackError error)
                 {
-                    throw error.InOperation($"Operation {index} ({action}{(entityType == null ? "" : " " + entityType)}) failed");
+                    throw error.InOperation($"operation {index}: {action}{(entityType == null ? "" : " " + entityType)}");
                 }
                 catch (SqliteException error)
                 {
-                    throw FtrackError.Server($"Operation {index} ({action}{(entityType == null ? "" : " " + entityType)}) failed: database error {error.SqliteErrorCode}: {error.Message}");
+                    throw FtrackError.Server($"Database error {error.SqliteErrorCode}: {error.Message} (operation {index}: {action}{(entityType == null ? "" : " " + entityType)})");
                 }
                 index++;
             }

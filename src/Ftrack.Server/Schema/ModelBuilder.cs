@@ -26,6 +26,10 @@ internal static class ModelBuilder
         ["FileComponent"] = "Component", ["ContainerComponent"] = "Component",
     };
 
+    /// <summary>Typed contexts are stored as ftrack's Task table, classified by object type.</summary>
+    private static bool IsTypedContext(JsonObject schema) =>
+        schema["alias_for"] is JsonObject alias && (string?)alias["id"] == "Task";
+
     /// <summary>Every typed context (Task, Shot, ...) is a TypedContext.</summary>
     private static EntityType? SupertypeOf(EntityModel model, EntityType type)
     {
@@ -70,13 +74,12 @@ internal static class ModelBuilder
     public static EntityModel Build(IReadOnlyList<JsonObject> schemas)
     {
         var model = new EntityModel();
-        var byName = schemas.ToDictionary(s => (string)s["id"]!);
 
         // Tables and types first, so relations can point at any type.
         foreach (var schema in schemas)
         {
             var name = (string)schema["id"]!;
-            var tableName = TableOfType.TryGetValue(name, out var shared) ? shared : Snake(name);
+            var tableName = TableOfType.TryGetValue(name, out var shared) ? shared : IsTypedContext(schema) ? "context" : Snake(name);
             if (!model.Tables.TryGetValue(tableName, out var table))
                 model.Tables[tableName] = table = new TableDef { Name = tableName };
             var type = new EntityType { Name = name, Schema = schema, Table = table, IsAbstract = AbstractTypes.Contains(name) };
@@ -91,8 +94,11 @@ internal static class ModelBuilder
             AddScalarsAndKeys(type);
         foreach (var type in model.Types.Values)
             AddClassifiers(type);
+        // References first: collections are found through the references of their member type.
         foreach (var type in model.Types.Values)
-            AddRelations(model, type, byName);
+            AddRelations(model, type, references: true);
+        foreach (var type in model.Types.Values)
+            AddRelations(model, type, references: false);
         foreach (var table in model.Tables.Values)
         {
             table.ClassifiedMembers.AddRange(table.Members.Where(m => m.Classifiers.Count > 0).OrderByDescending(m => m.Classifiers.Count));
@@ -153,14 +159,17 @@ internal static class ModelBuilder
         }
     }
 
-    private static void AddRelations(EntityModel model, EntityType type, Dictionary<string, JsonObject> byName)
+    private static void AddRelations(EntityModel model, EntityType type, bool references)
     {
         foreach (var (name, node) in type.Schema["properties"]!.AsObject())
         {
             var prop = node!.AsObject();
             if (prop["$ref"] is JsonNode refNode)
-                type.Attributes[name] = ResolveReference(model, type, name, (string)refNode!);
-            else if (prop["items"] is JsonObject items && items["$ref"] is JsonNode itemRef)
+            {
+                if (references)
+                    type.Attributes[name] = ResolveReference(model, type, name, (string)refNode!);
+            }
+            else if (!references && prop["items"] is JsonObject items && items["$ref"] is JsonNode itemRef)
                 type.Attributes[name] = ResolveCollection(model, type, name, (string)itemRef!);
         }
     }

@@ -34,7 +34,7 @@ internal sealed class ServedSchemas
         Schemas = schemas;
         Json = json;
         // A hash of exactly what query_schemas returns: it changes whenever the served schemas do.
-        Hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(json)));
+        Hash = Convert.ToHexStringLower(MD5.HashData(System.Text.Encoding.UTF8.GetBytes(json)));
     }
 
     public IReadOnlyList<JsonObject> Schemas { get; }

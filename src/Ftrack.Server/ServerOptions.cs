@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Ftrack.Server.Storage;
+
+namespace Ftrack.Server;
+
+/// <summary>
+/// How to run the server. Command line:
+/// <c>--port N --database PATH|:memory: --seed Demo|Empty [--api-user NAME] [--api-key KEY] [--parent-pid PID] [--bind ADDRESS]</c>.
+/// </summary>
+public sealed class ServerOptions
+{
+    /// <summary>TCP port; 0 picks a free one (the first stdout line tells which).</summary>
+    public int Port { get; set; }
+
+    /// <summary>SQLite file; null or ":memory:" keeps everything in memory for the life of the process.</summary>
+    public string? DatabasePath { get; set; }
+
+    /// <summary>Data a new database starts with; an existing database is never re-seeded.</summary>
+    public SeedKind Seed { get; set; } = SeedKind.Demo;
+
+    public string ApiUser { get; set; } = AdminCredentials.DefaultUserName;
+
+    /// <summary>Null: keep the key stored in an existing database, else generate a random one.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Exit when this process ends (checked every second).</summary>
+    public int? ParentProcessId { get; set; }
+
+    /// <summary>Address to listen on; only loopback unless explicitly asked.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Largest accepted request body, in bytes.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64L * 1024 * 1024;
+
+    public static ServerOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new ServerOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count)
+                    throw new ArgumentException($"Option {name} needs a value.");
+                return args[++i];
+            }
+            switch (name.ToLowerInvariant())
+            {
+                case "--port":
+                    options.Port = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
+                        ? port : throw new ArgumentException("--port needs a number from 0 to 65535.");
+                    break;
+                case "--database":
+                    options.DatabasePath = Value();
+                    break;
+                case "--seed":
+                    options.Seed = Enum.TryParse<SeedKind>(Value(), ignoreCase: true, out var seed)
+                        ? seed : throw new ArgumentException("--seed must be Demo or Empty.");
+                    break;
+                case "--api-user":
+                    options.ApiUser = Value();
+                    if (string.IsNullOrWhiteSpace(options.ApiUser))
+                        throw new ArgumentException("--api-user must not be empty.");
+                    break;
+                case "--api-key":
+                    options.ApiKey = Value();
+                    if (string.IsNullOrWhiteSpace(options.ApiKey))
+                        throw new ArgumentException("--api-key must not be empty.");
+                    break;
+                case "--parent-pid":
+                    options.ParentProcessId = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                        ? pid : throw new ArgumentException("--parent-pid needs a process id.");
+                    break;
+                case "--bind":
+                    options.BindAddress = Value();
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option {name}.");
+            }
+        }
+        return options;
+    }
+
+    public const string Usage =
+        "Usage: Ftrack.Server --port <n|0> [--database <path>|:memory:] [--seed Demo|Empty] [--api-user <name>] [--api-key <key>] [--parent-pid <pid>] [--bind <address>]";
+}
