@@ -1,0 +1,286 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CsCheck;
+using Ftrack.Core.Entities;
+using Ftrack.Core.Query;
+using Ftrack.Core.Tests.Support;
+using Ftrack.Core.Transport;
+using Xunit;
+
+namespace Ftrack.Core.Tests;
+
+/// <summary>QueryStream against a fake server that pages a synthetic dataset by the expression's offset/limit.</summary>
+public class QueryStreamTests
+{
+    /// <summary>
+    /// Tasks t00000..t{n-1}, each with a project and one of three statuses; per response the first
+    /// occurrence of a project/status is full and later ones are references, as the real server does.
+    /// </summary>
+    private sealed class PagedTaskServer
+    {
+        private static readonly Regex Paging = new(@"^(?<body>.*?)(?: offset (?<o>\d+))?(?: limit (?<l>\d+))?$", RegexOptions.Singleline);
+        private readonly object _lock = new();
+        private readonly List<string> _expressions = new();
+
+        public PagedTaskServer(int total) { Total = total; }
+
+        public int Total { get; }
+        /// <summary>Called before a query page is answered (page index from 0, the request's cancellation); may block or throw.</summary>
+        public Action<int, CancellationToken>? BeforePage { get; set; }
+        private CancellationToken _token;
+        /// <summary>Answers this page with a server error instead.</summary>
+        public int? FailPage { get; set; }
+
+        public IReadOnlyList<string> Expressions { get { lock (_lock) return _expressions.ToArray(); } }
+        public int QueryCount { get { lock (_lock) return _expressions.Count; } }
+
+        public static string TaskId(int i) => "t" + i.ToString("D5", CultureInfo.InvariantCulture);
+
+        public string Query(JsonElement op)
+        {
+            var expression = op.GetProperty("expression").GetString()!;
+            int page;
+            lock (_lock) { page = _expressions.Count; _expressions.Add(expression); }
+            BeforePage?.Invoke(page, _token);
+            if (FailPage == page) throw new FakeServerError("{\"exception\":\"ServerError\",\"content\":\"page " + page + " failed\",\"error_code\":null}");
+            var m = Paging.Match(expression);
+            Assert.Equal("select name, project.name, status.name from Task", m.Groups["body"].Value);
+            var offset = m.Groups["o"].Success ? int.Parse(m.Groups["o"].Value, CultureInfo.InvariantCulture) : 0;
+            var end = m.Groups["l"].Success ? Math.Min(Total, offset + int.Parse(m.Groups["l"].Value, CultureInfo.InvariantCulture)) : Total;
+            var sb = new StringBuilder("{\"action\":\"query\",\"data\":[");
+            var seen = new HashSet<string>();
+            for (var i = offset; i < end; i++)
+            {
+                if (i > offset) sb.Append(',');
+                var status = "s" + (i % 3).ToString(CultureInfo.InvariantCulture);
+                sb.Append("{\"__entity_type__\":\"Task\",\"id\":\"").Append(TaskId(i)).Append("\",\"name\":\"Task ").Append(i).Append("\",\"project\":");
+                sb.Append(seen.Add("proj") ? "{\"__entity_type__\":\"Project\",\"id\":\"proj\",\"name\":\"Shared\"}" : "{\"__entity_type__\":\"Project\",\"id\":\"proj\"}");
+                sb.Append(",\"status\":");
+                sb.Append(seen.Add(status) ? "{\"__entity_type__\":\"Status\",\"id\":\"" + status + "\",\"name\":\"Status " + status + "\"}" : "{\"__entity_type__\":\"Status\",\"id\":\"" + status + "\"}");
+                sb.Append('}');
+            }
+            var next = end < Total && offset < end ? end.ToString(CultureInfo.InvariantCulture) : "null";
+            sb.Append("],\"metadata\":{\"next\":{\"offset\":").Append(next).Append("}}}");
+            return sb.ToString();
+        }
+
+        public FakeHandler Handler()
+        {
+            var server = new FakeServer { Query = Query };
+            return new FakeHandler((r, ct) =>
+            {
+                _token = ct;
+                try { return Task.FromResult(Responses.Json(server.Respond(r))); }
+                catch (FakeServerError e) { return Task.FromResult(Responses.Json(e.Message)); }
+            });
+        }
+    }
+
+    private sealed class FakeServerError : Exception { public FakeServerError(string body) : base(body) { } }
+
+    private const string Expression = "select name, project.name, status.name from Task";
+
+    private static List<FtrackEntity> ReadAll(QueryStream stream)
+    {
+        var rows = new List<FtrackEntity>();
+        foreach (var item in stream.Read())
+            if (item.Kind == QueryStream.ItemKind.Row) rows.Add(Assert.IsType<FtrackEntity>(item.Value));
+        return rows;
+    }
+
+    [Fact]
+    public void All_rows_arrive_in_order_across_pages_and_shared_entities_are_one_object()
+    {
+        var server = new PagedTaskServer(53);
+        using var session = TestSessions.Create(server.Handler());
+        using var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = 10 });
+        var rows = ReadAll(stream);
+
+        Assert.Equal(Enumerable.Range(0, server.Total).Select(PagedTaskServer.TaskId), rows.Select(r => (string)r["id"]!));
+        Assert.Equal((server.Total + 9) / 10, server.QueryCount);
+        Assert.Equal(Enumerable.Range(0, server.QueryCount).Select(p => Expression + " offset " + p * 10 + " limit 10"), server.Expressions);
+        var project = Assert.IsType<FtrackEntity>(rows[0]["project"]);
+        Assert.All(rows, r => Assert.Same(project, r["project"]));
+        Assert.Equal("Shared", project["name"]);
+        // Statuses repeat across pages: one object per status, expanded everywhere.
+        Assert.Equal(3, rows.Select(r => r["status"]).Distinct().Count());
+        Assert.All(rows, r => Assert.NotNull(((FtrackEntity)r["status"]!)["name"]));
+        Assert.Equal(rows.Count, rows.Distinct().Count());
+        Assert.True(stream.Completed);
+        Assert.True(stream.ReachedEnd);
+        Assert.Equal(server.QueryCount, stream.Pages);
+        Assert.Equal(server.Total, stream.RowCount);
+    }
+
+    [Fact]
+    public void Page_size_zero_sends_the_expression_as_given_once()
+    {
+        var server = new PagedTaskServer(25);
+        using var session = TestSessions.Create(server.Handler());
+        using var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = 0 });
+        var rows = ReadAll(stream);
+        Assert.Equal(server.Total, rows.Count);
+        Assert.Equal(new[] { Expression }, server.Expressions);
+    }
+
+    public sealed record Case(int Total, int PageSize, int? ExprOffset, int? ExprLimit, long Skip, long? First)
+    {
+        public string ExpressionText =>
+            Expression + (ExprOffset is { } o ? " offset " + o : "") + (ExprLimit is { } l ? " limit " + l : "");
+    }
+
+    private static List<string> Expected(Case c) =>
+        Enumerable.Range(0, c.Total).Select(PagedTaskServer.TaskId)
+            .Skip(c.ExprOffset ?? 0).Take(c.ExprLimit ?? int.MaxValue)
+            .Skip((int)c.Skip).Take((int)(c.First ?? int.MaxValue)).ToList();
+
+    private static void Check(Case c)
+    {
+        var server = new PagedTaskServer(c.Total);
+        using var session = TestSessions.Create(server.Handler());
+        using var stream = new QueryStream(session, c.ExpressionText, new QueryPaging { PageSize = c.PageSize, Skip = c.Skip, First = c.First });
+        var rows = ReadAll(stream).Select(r => (string)r["id"]!).ToList();
+        Assert.Equal(Expected(c), rows);
+        if (c.PageSize > 0)
+        {
+            Assert.All(server.Expressions, e => Assert.True(int.Parse(Regex.Match(e, @"limit (\d+)$").Groups[1].Value, CultureInfo.InvariantCulture) <= c.PageSize, e));
+        }
+        // No request beyond what the result needs: at most one empty page after the last row.
+        Assert.True(server.QueryCount <= Expected(c).Count / Math.Max(1, c.PageSize) + 2, string.Join(" | ", server.Expressions));
+    }
+
+    [Theory]
+    [InlineData(50, 10, null, null, 0, null)]
+    [InlineData(50, 10, null, null, 7, null)]
+    [InlineData(50, 10, null, null, 0, 23)]
+    [InlineData(50, 10, null, null, 5, 12)]
+    [InlineData(50, 10, 4, null, 3, null)]
+    [InlineData(50, 10, null, 12, 0, null)]
+    [InlineData(50, 10, null, 12, 0, 30)]
+    [InlineData(50, 10, null, 30, 0, 12)]
+    [InlineData(50, 7, 3, 20, 0, 6)]
+    [InlineData(50, 10, 45, null, 10, null)]
+    [InlineData(50, 10, null, 0, 0, null)]
+    [InlineData(50, 10, null, null, 0, 0)]
+    [InlineData(0, 10, null, null, 0, null)]
+    [InlineData(30, 10, null, null, 0, null)]
+    public void Skip_and_First_combine_with_the_expressions_own_paging(int total, int pageSize, int? exprOffset, int? exprLimit, int skip, int? first)
+        => Check(new Case(total, pageSize, exprOffset, exprLimit, skip, first));
+
+    [Theory(Skip = "BUG: QueryStream.Produce adds Skip to the offset but keeps the expression's own limit as the row budget, so "
+        + "\"... limit 10\" with Skip 2 returns rows 2..11 (10 rows, two beyond the expression's own result) instead of rows 2..9.")]
+    [InlineData(50, 10, null, 10, 2, null)]
+    [InlineData(50, 10, 3, 10, 2, null)]
+    [InlineData(50, 10, 3, 10, 2, 100)]
+    public void Skip_stays_within_the_expressions_own_limit(int total, int pageSize, int? exprOffset, int? exprLimit, int skip, int? first)
+        => Check(new Case(total, pageSize, exprOffset, exprLimit, skip, first));
+
+    [Fact]
+    public void Any_paging_combination_without_an_expression_limit_returns_the_expected_rows()
+    {
+        Gen.Select(Gen.Int[0, 40], Gen.Int[0, 12], Gen.Int[0, 10].Nullable(), Gen.Int[0, 15], Gen.Int[0, 30].Nullable())
+            .Sample((total, pageSize, exprOffset, skip, first) =>
+                Check(new Case(total, pageSize, exprOffset, null, skip, first)), iter: 60, threads: 1);
+    }
+
+    [Fact]
+    public void Any_paging_combination_with_an_expression_limit_and_no_skip_returns_the_expected_rows()
+    {
+        Gen.Select(Gen.Int[0, 40], Gen.Int[0, 12], Gen.Int[0, 10].Nullable(), Gen.Int[0, 30], Gen.Int[0, 30].Nullable())
+            .Sample((total, pageSize, exprOffset, exprLimit, first) =>
+                Check(new Case(total, pageSize, exprOffset, exprLimit, 0, first)), iter: 60, threads: 1);
+    }
+
+    private static (int Requests, int Rows) StopEarly(int total, int pageSize)
+    {
+        var server = new PagedTaskServer(total);
+        using var session = TestSessions.Create(server.Handler());
+        var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = pageSize });
+        var rows = 0;
+        foreach (var item in stream.Read())
+        {
+            if (item.Kind != QueryStream.ItemKind.Row) continue;
+            if (++rows == 5)
+            {
+                // A slow consumer: give the producer every chance to run ahead before stopping.
+                Thread.Sleep(300);
+                break;
+            }
+        }
+        stream.Dispose();
+        var requests = server.QueryCount;
+        Thread.Sleep(100);
+        Assert.Equal(requests, server.QueryCount); // nothing more after Dispose
+        return (requests, rows);
+    }
+
+    [Fact]
+    public void Stopping_early_requests_at_most_one_page_beyond_the_current_one_with_the_default_page_size()
+    {
+        var (requests, rows) = StopEarly(total: 4 * QueryPaging.DefaultPageSize, pageSize: QueryPaging.DefaultPageSize);
+        Assert.Equal(5, rows);
+        Assert.InRange(requests, 1, 2);
+    }
+
+    [Fact(Skip = "BUG: QueryStream's queue holds Math.Max(1024, PageSize) items, so with small pages the producer runs up to "
+        + "1024/PageSize pages ahead of the consumer; stopping after 5 rows of 10-row pages has already requested 86 pages (measured).")]
+    public void Stopping_early_requests_at_most_one_page_beyond_the_current_one_with_small_pages()
+    {
+        var (requests, rows) = StopEarly(total: 5000, pageSize: 10);
+        Assert.Equal(5, rows);
+        Assert.InRange(requests, 1, 2);
+    }
+
+    [Fact]
+    public void Dispose_during_a_slow_page_stops_without_further_requests()
+    {
+        var server = new PagedTaskServer(100);
+        using var release = new ManualResetEventSlim(false);
+        // The slow page honours the request's cancellation, as a socket read does.
+        server.BeforePage = (page, ct) => { if (page == 1) release.Wait(TimeSpan.FromSeconds(5), ct); };
+        using var session = TestSessions.Create(server.Handler());
+        var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = 10 });
+        var rows = 0;
+        foreach (var item in stream.Read())
+            if (item.Kind == QueryStream.ItemKind.Row && ++rows == 3) break;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        stream.Dispose();
+        release.Set();
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), "Dispose waited for the slow page");
+        Thread.Sleep(100);
+        Assert.InRange(server.QueryCount, 1, 2);
+    }
+
+    [Fact]
+    public void A_failing_page_surfaces_its_error_after_the_earlier_rows()
+    {
+        var server = new PagedTaskServer(40) { FailPage = 2 };
+        using var session = TestSessions.Create(server.Handler());
+        using var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = 10 });
+        var rows = new List<object?>();
+        var error = Assert.Throws<FtrackServerException>(() =>
+        {
+            foreach (var item in stream.Read()) if (item.Kind == QueryStream.ItemKind.Row) rows.Add(item.Value);
+        });
+        Assert.Equal(20, rows.Count);
+        Assert.Contains("page 2 failed", error.Message);
+        Assert.Contains("offset 20", error.Message);
+        Assert.False(stream.Completed);
+    }
+
+    [Fact]
+    public void Verbose_lines_and_page_markers_accompany_the_rows()
+    {
+        var server = new PagedTaskServer(25);
+        using var session = TestSessions.Create(server.Handler());
+        using var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = 10 }, verbose: true);
+        var items = stream.Read().ToList();
+        var pages = items.Where(i => i.Kind == QueryStream.ItemKind.Page).Select(i => Convert.ToInt64(i.Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(new long[] { 10, 10, 5 }, pages);
+        var verbose = items.Where(i => i.Kind == QueryStream.ItemKind.Verbose).Select(i => (string)i.Value!).ToList();
+        Assert.Equal(server.QueryCount, verbose.Count(v => v.Contains("query", StringComparison.Ordinal) && v.Contains("offset", StringComparison.Ordinal)));
+        Assert.All(verbose, v => Assert.DoesNotContain(TestSessions.ApiKey, v));
+    }
+}
