@@ -108,7 +108,7 @@ internal sealed class EntityLoader
                 Add("bid");
         }
         foreach (var (name, _) in node.Relations)
-            if (node.Type.Attributes[name] is { Kind: AttributeKind.Reference } reference)
+            if (node.Type.FindAttribute(name) is { Kind: AttributeKind.Reference } reference)
                 Add(reference.Column!);
         return columns;
     }
@@ -140,10 +140,11 @@ internal sealed class EntityLoader
         return rows;
     }
 
-    private void LoadRelations(ProjectionNode node, List<Row> rows, List<string> columns)
+    private void LoadRelations(ProjectionNode node, List<Row> allRows, List<string> columns)
     {
-        if (rows.Count == 0)
+        if (allRows.Count == 0)
             return;
+        var rows = allRows;
         foreach (var name in node.Unsupported)
         {
             var isCollection = node.Type.Schema["properties"]?[name]?["items"] != null;
@@ -152,12 +153,16 @@ internal sealed class EntityLoader
         }
         foreach (var name in node.Attributes)
         {
-            if (node.Type.Attributes.TryGetValue(name, out var attribute) && attribute.Kind == AttributeKind.Computed)
-                LoadComputed(node, name, rows, columns);
+            if (node.Type.FindAttribute(name) is { Kind: AttributeKind.Computed })
+                LoadComputed(node, name, rows.Where(r => r.Record.Type.Attributes.ContainsKey(name)).ToList(), columns);
         }
         foreach (var (name, child) in node.Relations)
         {
-            var attribute = node.Type.Attributes[name];
+            var attribute = node.Type.FindAttribute(name)!;
+            // Rows of a subtype without this relation (a Project among Context children) get nothing.
+            rows = rows.Where(r => r.Record.Type.Attributes.ContainsKey(name)).ToList();
+            if (rows.Count == 0)
+                continue;
             if (attribute.Kind == AttributeKind.Reference)
                 LoadReference(name, child, rows, columns.IndexOf(attribute.Column!));
             else if (attribute.Kind == AttributeKind.Collection)

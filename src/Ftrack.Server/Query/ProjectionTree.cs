@@ -34,7 +34,8 @@ internal sealed class ProjectionNode
 
     private void Add(string[] segments, int index, string path)
     {
-        if (!Type.Attributes.TryGetValue(segments[index], out var attribute))
+        var attribute = Type.FindAttribute(segments[index]);
+        if (attribute == null)
             throw FtrackError.Validation($"Unknown attribute \"{segments[index]}\" on entity type \"{Type.Name}\" in projection \"{path}\".");
         var last = index == segments.Length - 1;
         var isRelation = attribute.Kind is AttributeKind.Reference or AttributeKind.Collection

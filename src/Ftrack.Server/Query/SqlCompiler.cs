@@ -73,7 +73,7 @@ internal sealed class SqlCompiler
     }
 
     private static AttributeDef Attribute(EntityType type, string name) =>
-        type.Attributes.TryGetValue(name, out var attribute)
+        type.FindAttribute(name) is { } attribute
             ? attribute
             : throw FtrackError.Validation($"Unknown attribute \"{name}\" on entity type \"{type.Name}\".");
 

@@ -94,6 +94,20 @@ internal sealed class EntityType
 
     public bool IsA(EntityType other) => Lineage.Contains(other.Name);
 
+    /// <summary>
+    /// An attribute of this type or of one of its subtypes: <c>children.type.name</c> projects the
+    /// type of those children that have one (Context has no type, Task has).
+    /// </summary>
+    public AttributeDef? FindAttribute(string name)
+    {
+        if (Attributes.TryGetValue(name, out var attribute))
+            return attribute;
+        foreach (var member in Table.Members)
+            if (member.Lineage.Contains(Name) && member.Attributes.TryGetValue(name, out attribute))
+                return attribute;
+        return null;
+    }
+
     public override string ToString() => Name;
 }
 

@@ -34,8 +34,11 @@ internal sealed class ServedSchemas
         Schemas = schemas;
         Json = json;
         // A hash of exactly what query_schemas returns: it changes whenever the served schemas do.
-        Hash = Convert.ToHexStringLower(MD5.HashData(System.Text.Encoding.UTF8.GetBytes(json)));
+        Hash = ComputeHash(json);
     }
+
+    /// <summary>MD5 hex of the serialized schemas, the same form as a real server's schema_hash.</summary>
+    public static string ComputeHash(string json) => Convert.ToHexStringLower(MD5.HashData(System.Text.Encoding.UTF8.GetBytes(json)));
 
     public IReadOnlyList<JsonObject> Schemas { get; }
 

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Ftrack.Server.Storage;
+
+namespace Ftrack.Server.Tests;
+
+/// <summary>Skips (with the reason) when tests/js has not been installed with npm ci.</summary>
+public sealed class NodeProofFactAttribute : FactAttribute
+{
+    public NodeProofFactAttribute()
+    {
+        if (JsClientProofTests.JsDirectory is not { } directory || !Directory.Exists(Path.Combine(directory, "node_modules", "@ftrack", "api")))
+            Skip = "tests/js/node_modules is missing: run `npm ci` in tests/js to install @ftrack/api 1.11.2 for the JS client proof.";
+    }
+}
+
+public sealed class JsClientProofTests
+{
+    /// <summary>tests/js of the repository, found by walking up from the test output directory.</summary>
+    public static string? JsDirectory
+    {
+        get
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory != null; directory = directory.Parent)
+            {
+                var candidate = Path.Combine(directory.FullName, "tests", "js", "proof.mjs");
+                if (File.Exists(candidate))
+                    return Path.GetDirectoryName(candidate);
+            }
+            return null;
+        }
+    }
+
+    [NodeProofFact]
+    public async Task TheOfficialJavaScriptClientWorksAgainstTheServer()
+    {
+        await using var server = await TestServer.StartAsync(SeedKind.Demo);
+        var start = new ProcessStartInfo("node", "proof.mjs")
+        {
+            WorkingDirectory = JsDirectory!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.Environment["FTRACK_SERVER"] = server.Server.Url;
+        start.Environment["FTRACK_API_USER"] = server.Server.ApiUser;
+        start.Environment["FTRACK_API_KEY"] = server.Server.ApiKey;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        var log = await output + await errors;
+        Assert.True(process.ExitCode == 0, "node proof.mjs failed:\n" + log);
+        Assert.Contains("JS proof passed", log);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Ftrack.Server.Tests;
+
+/// <summary>The command-line contract and durability, against the server as a child process.</summary>
+public sealed class ProcessTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("ftrack-server-process");
+
+    private string DatabasePath => Path.Combine(_directory.FullName, "studio.db");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    private static async Task<JsonNode> PostAsync(HttpClient client, object[] operations)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(operations), System.Text.Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync("/api", content);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    [Fact]
+    public async Task TheFirstLineNamesUrlUserAndAGeneratedKeyThatTheDatabaseKeeps()
+    {
+        string key;
+        using (var first = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--seed", "Empty"))
+        {
+            Assert.Matches(ServerProcess.ListeningLine(), first.FirstLine);
+            Assert.Equal("admin", first.User);
+            key = first.Key;
+            using var client = first.Client();
+            var answer = await PostAsync(client, [new { action = "query_server_information" }]);
+            Assert.True((bool)answer[0]!["is_timezone_support_enabled"]!);
+        }
+        using (var restarted = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--seed", "Empty"))
+            Assert.Equal(key, restarted.Key);
+        using (var explicitKey = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--api-user", "admin", "--api-key", "chosen-key"))
+            Assert.Equal("chosen-key", explicitKey.Key);
+        using var memory = await ServerProcess.StartAsync("--port", "0", "--seed", "Demo", "--api-user", "pipeline");
+        Assert.Equal("pipeline", memory.User);
+        Assert.NotEqual(key, memory.Key);
+    }
+
+    [Fact]
+    public async Task BadArgumentsExitWithUsageOnStderr()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(ServerProcess.ServerDll);
+        start.ArgumentList.Add("--seed");
+        start.ArgumentList.Add("Huge");
+        using var process = Process.Start(start)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("Usage", error);
+        Assert.Equal("", await process.StandardOutput.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task TheServerEndsWithItsParentProcess()
+    {
+        using var parent = Process.Start(new ProcessStartInfo("sleep", "60"))!;
+        using var server = await ServerProcess.StartAsync("--port", "0", "--seed", "Empty", "--parent-pid", parent.Id.ToString());
+        Assert.False(server.Process.HasExited);
+        parent.Kill();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await server.Process.WaitForExitAsync(timeout.Token);
+        Assert.True(server.Process.HasExited);
+    }
+
+    /// <summary>SIGKILL during a large batch: after a restart the batch is either fully there or not at all.</summary>
+    [Fact]
+    public async Task AKilledServerKeepsBatchesAllOrNone()
+    {
+        var project = Guid.NewGuid().ToString();
+        var shot = Guid.NewGuid().ToString();
+        const int tasks = 20000;
+        using (var server = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--seed", "Empty", "--api-key", "k"))
+        {
+            using var client = server.Client();
+            await PostAsync(client, [
+                TestServer.Create("Project", new { id = project, name = "durable", project_schema_id = TestServer.ProjectSchemaId }),
+                TestServer.Create("Shot", new { id = shot, name = "SH010", parent_id = project }),
+            ]);
+            var batch = Enumerable.Range(0, tasks)
+                .Select(i => TestServer.Create("Task", new { name = "t" + i, parent_id = shot, type_id = TestServer.TaskTypeId("Generic") }))
+                .ToArray();
+            var pending = PostAsync(client, batch);
+            await Task.Delay(700);
+            server.Process.Kill(); // SIGKILL: no chance to finish or clean up.
+            await server.Process.WaitForExitAsync();
+            await Assert.ThrowsAnyAsync<Exception>(() => pending);
+        }
+        using (var restarted = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--api-key", "k"))
+        {
+            using var client = restarted.Client();
+            var answer = await PostAsync(client, [new { action = "query", expression = $"select id from Task where parent_id is \"{shot}\"" }]);
+            var count = answer[0]!["data"]!.AsArray().Count;
+            Assert.True(count == 0 || count == tasks, $"found {count} of {tasks} tasks: a partial batch survived");
+            var closure = await PostAsync(client, [new { action = "query", expression = $"select id from Task where ancestors any (id is \"{shot}\")" }]);
+            Assert.Equal(count, closure[0]!["data"]!.AsArray().Count);
+        }
+    }
+}

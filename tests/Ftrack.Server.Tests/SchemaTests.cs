@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Ftrack.Server.Schema;
+
+namespace Ftrack.Server.Tests;
+
+public sealed class SchemaTests : IClassFixture<DemoServerFixture>
+{
+    private readonly TestServer _server;
+
+    public SchemaTests(DemoServerFixture fixture) => _server = fixture.Server;
+
+    private static JsonNode Fixture(string name) => JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name)))!;
+
+    [Fact]
+    public async Task EveryServedSchemaEqualsTheRecordedOne()
+    {
+        var recorded = Fixture("query_schemas.json").AsArray().ToDictionary(s => (string)s!["id"]!, s => s!);
+        var answer = await _server.CallAsync(new { action = "query_schemas" });
+        var served = answer.Results[0]!.AsArray();
+        Assert.NotEmpty(served);
+        foreach (var schema in served)
+        {
+            var id = (string)schema!["id"]!;
+            Assert.True(recorded.ContainsKey(id), $"{id} is not a recorded schema");
+            Assert.True(JsonNode.DeepEquals(recorded[id], schema), $"served schema {id} differs from the recorded one");
+        }
+    }
+
+    [Fact]
+    public async Task TheRequiredTypesAreServed()
+    {
+        var answer = await _server.CallAsync(new { action = "query_schemas" });
+        var ids = answer.Results[0]!.AsArray().Select(s => (string)s!["id"]!).ToHashSet();
+        string[] required =
+        [
+            "Project", "ProjectSchema", "ObjectType", "Context", "TypedContext", "Folder", "Episode", "Sequence", "Shot", "AssetBuild",
+            "Task", "Milestone", "Status", "State", "Type", "Priority", "User", "Asset", "AssetType", "AssetVersion", "Component",
+            "FileComponent", "Location", "ComponentLocation", "Note", "NoteCategory", "NoteLabel", "Timelog", "Appointment", "Metadata",
+            "WorkflowSchema", "TaskTypeSchema",
+        ];
+        Assert.Equal(Array.Empty<string>(), required.Where(r => !ids.Contains(r)).ToArray());
+    }
+
+    [Fact]
+    public async Task ServerInformationHasTheRecordedShapeAndHashesTheServedSchemas()
+    {
+        var answer = await _server.CallAsync(new { action = "query_server_information" }, new { action = "query_schemas" });
+        var information = answer.Results[0]!.AsObject();
+        foreach (var (key, _) in Fixture("query_server_information.json").AsObject())
+            Assert.True(information.ContainsKey(key), $"server information lacks {key}");
+        Assert.True((bool)information["is_timezone_support_enabled"]!);
+        Assert.Equal("ftrack.automatic", (string)information["storage_scenario"]!["scenario"]!);
+        Assert.Equal(ServedSchemas.ComputeHash(ServedSchemas.Instance.Json), (string)information["schema_hash"]!);
+        Assert.Matches("^[0-9a-f]{32}$", (string)information["schema_hash"]!);
+    }
+
+    [Fact]
+    public void SchemaHashChangesWhenTheSchemasChange()
+    {
+        var json = ServedSchemas.Instance.Json;
+        var changed = json.Replace("\"default_projections\"", "\"default_projections \"");
+        Assert.NotEqual(json, changed);
+        Assert.NotEqual(ServedSchemas.ComputeHash(json), ServedSchemas.ComputeHash(changed));
+    }
+
+    [Fact]
+    public void TypedContextsShareTheContextTableAndAreClassifiedByObjectType()
+    {
+        var model = ModelBuilder.Build(ServedSchemas.Instance.Schemas);
+        foreach (var name in new[] { "Project", "Folder", "Episode", "Sequence", "Shot", "AssetBuild", "Task", "Milestone" })
+        {
+            Assert.Equal("context", model.Types[name].Table.Name);
+            Assert.Contains("Context", model.Types[name].Lineage);
+        }
+        Assert.Contains(("object_type_id", "bad911de-3bd6-47b9-8b46-3476e237cb36"), model.Types["Shot"].Classifiers);
+        // Collections are followed through the member's reference back: Asset.versions via AssetVersion.asset_id.
+        Assert.Equal("asset_id", model.Types["Asset"].Attributes["versions"].TargetColumn);
+        Assert.Equal(AttributeKind.Reference, model.Types["Status"].Attributes["state"].Kind);
+    }
+}

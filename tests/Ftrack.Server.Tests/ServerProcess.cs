@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Ftrack.Server.Tests;
+
+/// <summary>The server as a child <c>dotnet Ftrack.Server.dll</c> process, as the PowerShell module runs it.</summary>
+internal sealed partial class ServerProcess : IDisposable
+{
+    [GeneratedRegex(@"^Ftrack local server listening url=(?<url>http://127\.0\.0\.1:\d+) api_user=(?<user>\S+) api_key=(?<key>\S+)$")]
+    public static partial Regex ListeningLine();
+
+    private ServerProcess(Process process, string firstLine)
+    {
+        Process = process;
+        FirstLine = firstLine;
+        var match = ListeningLine().Match(firstLine);
+        Url = match.Success ? match.Groups["url"].Value : "";
+        User = match.Groups["user"].Value;
+        Key = match.Groups["key"].Value;
+    }
+
+    public Process Process { get; }
+    public string FirstLine { get; }
+    public string Url { get; }
+    public string User { get; }
+    public string Key { get; }
+
+    public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "Ftrack.Server.dll");
+
+    public static async Task<ServerProcess> StartAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(ServerDll);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return new ServerProcess(process, line ?? "");
+    }
+
+    public HttpClient Client()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add("ftrack-user", User);
+        client.DefaultRequestHeaders.Add("ftrack-api-key", Key);
+        return client;
+    }
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+            Process.Kill(entireProcessTree: true);
+        Process.WaitForExit(10000);
+        Process.Dispose();
+    }
+}
