@@ -49,6 +49,7 @@ namespace Ftrack
             FtrackProtocolException => ErrorCategory.ProtocolError,
             FtrackEncodingException => ErrorCategory.InvalidArgument,
             FtrackInsecureConnectionException => ErrorCategory.SecurityError,
+            FtrackSessionClosedException => ErrorCategory.ConnectionError,
             _ => ErrorCategory.NotSpecified,
         };
 

@@ -43,6 +43,34 @@ namespace Ftrack.Core.Json
         /// </summary>
         public object?[] Read(IReadOnlyList<FtrackOperation> operations, Action<int, object?>? onRow, int httpStatus)
         {
+            try
+            {
+                return ReadResults(operations, onRow, httpStatus);
+            }
+            catch (JsonException) when (_eof && IsIncomplete())
+            {
+                throw Truncated();
+            }
+        }
+
+        /// <summary>True when what remains is valid JSON that merely stops early (not garbage).</summary>
+        private bool IsIncomplete()
+        {
+            try
+            {
+                var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), false, _state);
+                while (reader.Read()) { }
+                return true;
+            }
+            catch (JsonException) { return false; }
+        }
+
+        private FtrackProtocolException Truncated() => new(
+            "The server's answer ended after " + BytesRead.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)
+            + " bytes, before its JSON was complete: the connection dropped or a proxy cut the response short.");
+
+        private object?[] ReadResults(IReadOnlyList<FtrackOperation> operations, Action<int, object?>? onRow, int httpStatus)
+        {
             var first = PeekToken();
             if (first == JsonTokenType.StartObject)
             {
@@ -197,9 +225,7 @@ namespace Ftrack.Core.Json
 
         private void NeedMore()
         {
-            if (_eof)
-                throw new FtrackProtocolException("The server's answer ended after " + BytesRead.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)
-                    + " bytes, before its JSON was complete: the connection dropped or a proxy cut the response short.");
+            if (_eof) throw Truncated();
             if (_start > 0)
             {
                 Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);

@@ -191,6 +191,7 @@ namespace Ftrack.Core.Transport
         /// </summary>
         public object?[] Call(IReadOnlyList<FtrackOperation> operations, CallOptions? options = null)
         {
+            if (_disposed) throw new FtrackSessionClosedException(Server);
             if (operations.Count == 0) return Array.Empty<object?>();
             options ??= new CallOptions();
             var context = options.Context;
@@ -407,7 +408,21 @@ namespace Ftrack.Core.Transport
 
         private static string Truncate(string text) => text.Length <= 2000 ? text : text.Substring(0, 2000) + "… (" + text.Length.ToString("N0", CultureInfo.InvariantCulture) + " characters)";
 
-        public void Dispose() => _http.Dispose();
+        private volatile bool _disposed;
+
+        public void Dispose()
+        {
+            _disposed = true;
+            _http.Dispose();
+        }
+    }
+
+    /// <summary>The session was disposed (Disconnect-Ftrack) and cannot make requests.</summary>
+    public sealed class FtrackSessionClosedException : FtrackException
+    {
+        public FtrackSessionClosedException(Uri server)
+            : base("This session to " + server.GetLeftPart(UriPartial.Authority) + " was closed by Disconnect-Ftrack; run Connect-Ftrack again.") { }
+        public override string ErrorId => "Ftrack.SessionClosed";
     }
 
     /// <summary>http:// to a non-loopback host without the explicit opt-in.</summary>
