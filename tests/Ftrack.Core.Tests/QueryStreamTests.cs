@@ -68,7 +68,8 @@ public class QueryStreamTests
 
         public FakeHandler Handler()
         {
-            var server = new FakeServer { Query = Query };
+            // No schemas needed here (every type keys on "id"); skip parsing 200 KB per session.
+            var server = new FakeServer { Query = Query, SchemasJson = "[]" };
             return new FakeHandler((r, ct) =>
             {
                 _token = ct;
@@ -182,7 +183,7 @@ public class QueryStreamTests
     {
         Gen.Select(Gen.Int[0, 40], Gen.Int[0, 12], Gen.Int[0, 10].Nullable(), Gen.Int[0, 15], Gen.Int[0, 30].Nullable())
             .Sample((total, pageSize, exprOffset, skip, first) =>
-                Check(new Case(total, pageSize, exprOffset, null, skip, first)), iter: 60, threads: 1);
+                Check(new Case(total, pageSize, exprOffset, null, skip, first)), iter: 40, threads: 1);
     }
 
     [Fact]
@@ -190,7 +191,7 @@ public class QueryStreamTests
     {
         Gen.Select(Gen.Int[0, 40], Gen.Int[0, 12], Gen.Int[0, 10].Nullable(), Gen.Int[0, 30], Gen.Int[0, 30].Nullable())
             .Sample((total, pageSize, exprOffset, exprLimit, first) =>
-                Check(new Case(total, pageSize, exprOffset, exprLimit, 0, first)), iter: 60, threads: 1);
+                Check(new Case(total, pageSize, exprOffset, exprLimit, 0, first)), iter: 40, threads: 1);
     }
 
     private static (int Requests, int Rows) StopEarly(int total, int pageSize)

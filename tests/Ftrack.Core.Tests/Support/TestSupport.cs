@@ -48,9 +48,12 @@ internal static class Fixtures
         return path;
     }
 
-    public static byte[] Bytes(string name) => File.ReadAllBytes(PathOf(name));
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Cache = new(StringComparer.Ordinal);
 
-    public static string Text(string name) => File.ReadAllText(PathOf(name));
+    /// <summary>The file's bytes (a fresh copy; the files are read once).</summary>
+    public static byte[] Bytes(string name) => (byte[])Cache.GetOrAdd(name, n => File.ReadAllBytes(PathOf(n))).Clone();
+
+    public static string Text(string name) => Encoding.UTF8.GetString(Cache.GetOrAdd(name, n => File.ReadAllBytes(PathOf(n))));
 
     public static JsonDocument Json(string name) => JsonDocument.Parse(Bytes(name));
 
@@ -200,6 +203,8 @@ internal sealed class FakeServer
 {
     public Func<JsonElement, string>? Query { get; set; }
     public Func<JsonElement, string>? Other { get; set; }
+    /// <summary>The query_schemas result; the recorded one unless a test wants a cheaper one.</summary>
+    public string? SchemasJson { get; set; }
 
     public string Respond(RecordedRequest request)
     {
@@ -210,7 +215,7 @@ internal sealed class FakeServer
             parts.Add(action switch
             {
                 "query_server_information" => Fixtures.Text(Fixtures.ServerInformation),
-                "query_schemas" => Fixtures.Text(Fixtures.Schemas),
+                "query_schemas" => SchemasJson ?? Fixtures.Text(Fixtures.Schemas),
                 "query" when Query != null => Query(op),
                 _ when Other != null => Other(op),
                 _ => throw new InvalidOperationException("The fake server does not know " + action),
