@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Ftrack.Core;
 using Ftrack.Core.Json;
 using Ftrack.Core.Operations;
 using Ftrack.Core.Transport;
@@ -117,6 +118,9 @@ namespace Ftrack.Core.Query
                         ReachedEnd = result.NextOffset is null || rows == 0;
                         break;
                     }
+                    // A next offset that does not move forward would loop for ever: a server bug.
+                    if (next <= offset)
+                        throw new FtrackProtocolException("The server's next offset (" + next + ") does not advance past the current one (" + offset + "); paging stopped to avoid a loop. Retry with -PageSize 0.");
                     offset = next;
                 }
                 Completed = true;

@@ -64,7 +64,8 @@ function Start-FaultServer {
         param($listener, $fixtures)
         $info = Get-Content -Raw (Join-Path $fixtures 'query_server_information.json')
         $schemas = Get-Content -Raw (Join-Path $fixtures 'query_schemas.json')
-        $rows = Get-Content -Raw (Join-Path $fixtures 'query_select_status.state.short_from_task_where_status.state.short_is_not_started_limit_2.json')
+        # The recording came from a "limit 2" query; served as the whole result, it has no next page.
+        $rows = (Get-Content -Raw (Join-Path $fixtures 'query_select_status.state.short_from_task_where_status.state.short_is_not_started_limit_2.json')) -replace '"offset":\s*\d+', '"offset": null'
         function Send($context, [int] $status, [string] $body, [string] $type = 'application/json', [hashtable] $headers = @{}) {
             $bytes = [Text.Encoding]::UTF8.GetBytes($body)
             $context.Response.StatusCode = $status
