@@ -160,6 +160,29 @@ public sealed class WriteOperationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PagingWithoutOrderStaysExactAcrossWritesBetweenPages()
+    {
+        var (_, _, shot, _) = await CreateHierarchyAsync();
+        var creates = Enumerable.Range(0, 30).Select(i => TestServer.Create("Task", new { name = $"t{i:00}", parent_id = shot, type_id = TestServer.TaskTypeId("Generic") })).ToArray();
+        await _server.CallAsync(creates);
+        async Task<List<string>> PageAsync(long offset) =>
+            (await _server.QueryAsync($"select name from Task where parent_id is \"{shot}\" offset {offset} limit 7")).Select(t => (string)t!["name"]!).ToList();
+
+        var all = (await _server.QueryAsync($"select name from Task where parent_id is \"{shot}\"")).Select(t => (string)t!["name"]!).ToList();
+        var paged = new List<string>();
+        for (var offset = 0; offset < all.Count; offset += 7)
+            paged.AddRange(await PageAsync(offset));
+        Assert.Equal(all, paged);
+        // Same pages again (remembered page ends are used now), then after a write that shifts rows.
+        Assert.Equal(all.Skip(14).Take(7), await PageAsync(14));
+        var firstTask = (await _server.QueryAsync($"select id from Task where parent_id is \"{shot}\" limit 1"))[0]!["id"]!.ToString();
+        await _server.CallAsync(TestServer.Delete("Task", firstTask));
+        var afterDelete = (await _server.QueryAsync($"select name from Task where parent_id is \"{shot}\"")).Select(t => (string)t!["name"]!).ToList();
+        Assert.Equal(afterDelete.Skip(14).Take(7), await PageAsync(14));
+        Assert.Equal(afterDelete.Skip(21).Take(7), await PageAsync(21));
+    }
+
+    [Fact]
     public async Task ReferenceDataOfTheEmptySeedIsEnoughToBuildAProject()
     {
         foreach (var type in new[] { "Status", "State", "Type", "Priority", "ObjectType", "ProjectSchema", "WorkflowSchema", "TaskTypeSchema", "AssetType", "Location" })

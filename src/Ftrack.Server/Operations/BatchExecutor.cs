@@ -25,6 +25,7 @@ internal sealed class BatchExecutor
 
     private readonly Database _database;
     private readonly ServedSchemas _schemas;
+    private readonly PageCursorCache _cursors = new();
 
     public BatchExecutor(Database database, ServedSchemas schemas)
     {
@@ -61,7 +62,7 @@ internal sealed class BatchExecutor
         using var commands = new PreparedCommands(connection, transaction);
         var map = new IdentityMap();
         var encoder = new EntityEncoder(denormalize);
-        var loader = new EntityLoader(connection, transaction, _database.Model, map);
+        var loader = new EntityLoader(connection, transaction, _database.Model, map, _cursors);
         var writer = new EntityWriter(_database.Model, commands, map, userId);
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -86,6 +87,14 @@ internal sealed class BatchExecutor
                 index++;
             }
             json.WriteEndArray();
+        }
+        if (writes)
+        {
+            // Readers tie remembered page positions to this version (see PageCursorCache).
+            using var bump = connection.CreateCommand();
+            bump.Transaction = transaction;
+            bump.CommandText = "INSERT INTO server_setting (name, value) VALUES ('write_version', '1') ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1";
+            bump.ExecuteNonQuery();
         }
         transaction.Commit();
         return buffer.WrittenSpan.ToArray();

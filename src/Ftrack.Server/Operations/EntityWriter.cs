@@ -28,8 +28,15 @@ internal sealed class EntityWriter
         ("location", "component_location", "location_id"),
     ];
 
+    /// <summary>Schema defaults per type, parsed once: (column, value, whether it is a new "{uid}").</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<EntityType, (string Column, object? Value, bool NewId)[]> DefaultsByType = new();
+
     private readonly EntityModel _model;
     private readonly PreparedCommands _commands;
+    // Per-request caches: a batch of thousands of creates checks the same parents and references over and over.
+    private readonly HashSet<(string Table, string Key)> _existing = new();
+    private readonly Dictionary<string, (string ContextType, string? ProjectId)> _contexts = new();
+    private readonly Dictionary<string, string?> _firstStatus = new();
     private readonly IdentityMap _map;
     private readonly string? _userId;
 
@@ -60,14 +67,22 @@ internal sealed class EntityWriter
         var keyValues = type.PrimaryKey.Select(k => values.GetValueOrDefault(type.Attributes[k].Column!)).ToArray();
         if (keyValues.Any(k => k == null))
             throw FtrackError.Validation($"The primary key of \"{type.Name}\" must be set.");
-        if (Exists(type.Table, keyValues))
-            throw new FtrackError("DuplicateEntryError", $"A {type.Name} with key {Describe(keyValues)} already exists.", 409);
-
         var columns = values.Keys.ToList();
         var sql = $"INSERT INTO {type.Table.Quoted} ({string.Join(", ", columns.Select(Database.Quote))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$" + i))})";
-        _commands.Get(sql, columns.Select(c => values[c]).ToArray()).ExecuteNonQuery();
+        try
+        {
+            _commands.Get(sql, columns.Select(c => values[c]).ToArray()).ExecuteNonQuery();
+        }
+        catch (SqliteException error) when (error.SqliteErrorCode == 19)
+        {
+            // The primary key constraint is the duplicate check: cheaper than looking first.
+            throw new FtrackError("DuplicateEntryError", $"A {type.Name} with key {Describe(keyValues)} already exists.", 409);
+        }
+        if (keyValues.Length == 1)
+            _existing.Add((type.Table.Name, keyValues[0]!.ToString()!));
         if (type.IsContext)
         {
+            _contexts[(string)values["id"]!] = ((string)values["context_type"]!, values.GetValueOrDefault("project_id") as string);
             _commands.Get($"INSERT INTO {Database.ClosureTable} (ancestor_id, descendant_id, depth) SELECT ancestor_id, $0, depth + 1 FROM {Database.ClosureTable} WHERE descendant_id = $1 UNION ALL SELECT $0, $0, 0",
                 values["id"], values.GetValueOrDefault("parent_id")).ExecuteNonQuery();
         }
@@ -125,6 +140,9 @@ internal sealed class EntityWriter
     {
         var keyValues = ReadKey(type, key);
         Find(type, keyValues);
+        // Deleted rows must not be taken for existing by later operations of the batch.
+        _existing.Clear();
+        _contexts.Clear();
         if (type.Table.PrimaryKey.Count > 1)
         {
             var where = string.Join(" AND ", type.Table.PrimaryKey.Select((k, i) => $"{Database.Quote(k)} = ${i}"));
@@ -178,6 +196,7 @@ internal sealed class EntityWriter
             if (reader.Read())
                 throw FtrackError.Validation("A context cannot be moved below itself or one of its descendants.");
         }
+        _contexts.Clear();
         var closure = Database.ClosureTable;
         _commands.Get($"DELETE FROM {closure} WHERE descendant_id IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = $0) AND ancestor_id NOT IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = $0)", id).ExecuteNonQuery();
         if (newParent == null)
@@ -234,18 +253,9 @@ internal sealed class EntityWriter
 
     private void ApplyDefaults(EntityType type, Dictionary<string, object?> values)
     {
-        foreach (var (name, node) in type.Schema["properties"]!.AsObject())
-        {
-            if (node?["default"] is not { } defaultNode || !type.Attributes.TryGetValue(name, out var attribute) || attribute.Kind != AttributeKind.Scalar)
-                continue;
-            if (values.ContainsKey(attribute.Column!))
-                continue;
-            using var document = JsonDocument.Parse(defaultNode.ToJsonString());
-            var element = document.RootElement;
-            values[attribute.Column!] = element.ValueKind == JsonValueKind.String && element.GetString() == "{uid}"
-                ? Guid.NewGuid().ToString()
-                : ValueCodec.FromJson(element, attribute.ScalarType, name);
-        }
+        foreach (var (column, value, newId) in DefaultsOf(type))
+            if (!values.ContainsKey(column))
+                values[column] = newId ? Guid.NewGuid().ToString() : value;
         foreach (var (column, value) in type.Classifiers)
             values[column] = value;
         if (type.Attributes.ContainsKey("created_at") && !values.ContainsKey("created_at"))
@@ -287,6 +297,22 @@ internal sealed class EntityWriter
         }
     }
 
+    private static (string Column, object? Value, bool NewId)[] DefaultsOf(EntityType type) =>
+        DefaultsByType.GetOrAdd(type, t =>
+        {
+            var defaults = new List<(string, object?, bool)>();
+            foreach (var (name, node) in t.Schema["properties"]!.AsObject())
+            {
+                if (node?["default"] is not { } defaultNode || !t.Attributes.TryGetValue(name, out var attribute) || attribute.Kind != AttributeKind.Scalar)
+                    continue;
+                using var document = JsonDocument.Parse(defaultNode.ToJsonString());
+                var element = document.RootElement;
+                var isNewId = element.ValueKind == JsonValueKind.String && element.GetString() == "{uid}";
+                defaults.Add((attribute.Column!, isNewId ? null : ValueCodec.FromJson(element, attribute.ScalarType, name), isNewId));
+            }
+            return defaults.ToArray();
+        });
+
     private void ApplyContextDefaults(EntityType type, Dictionary<string, object?> values)
     {
         if (type.Name == "Project")
@@ -298,12 +324,14 @@ internal sealed class EntityWriter
         }
         if (values.GetValueOrDefault("parent_id") is not string parentId)
             throw FtrackError.Validation($"A {type.Name} needs a parent (a project or another context).");
-        using (var reader = _commands.Get("SELECT context_type, project_id, id FROM context WHERE id = $0", parentId).ExecuteReader())
+        if (!_contexts.TryGetValue(parentId, out var parent))
         {
+            using var reader = _commands.Get("SELECT context_type, project_id FROM context WHERE id = $0", parentId).ExecuteReader();
             if (!reader.Read())
                 throw FtrackError.Validation($"The parent {parentId} of the new {type.Name} does not exist.");
-            values["project_id"] = reader.GetString(0) == "show" ? reader.GetString(2) : reader.IsDBNull(1) ? null : reader.GetString(1);
+            _contexts[parentId] = parent = (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
         }
+        values["project_id"] = parent.ContextType == "show" ? parentId : parent.ProjectId;
         if (values.GetValueOrDefault("status_id") == null)
             values["status_id"] = FirstStatus(values["project_id"] as string);
         // Only tasks must have a type in ftrack; shots, sequences and folders may leave it empty.
@@ -314,10 +342,14 @@ internal sealed class EntityWriter
     /// <summary>The first status of the project's task workflow, else the first status there is.</summary>
     private string? FirstStatus(string? projectId)
     {
+        if (_firstStatus.TryGetValue(projectId ?? "", out var cached))
+            return cached;
         var status = projectId == null ? null : _commands.Get(
             "SELECT s.id FROM context p JOIN project_schema ps ON ps.id = p.project_schema_id JOIN workflow_schema_status ws ON ws.workflow_schema_id = ps.task_workflow_schema_id JOIN status s ON s.id = ws.status_id WHERE p.id = $0 ORDER BY s.sort LIMIT 1",
             projectId).ExecuteScalar() as string;
-        return status ?? _commands.Get("SELECT id FROM status ORDER BY sort LIMIT 1").ExecuteScalar() as string;
+        status ??= _commands.Get("SELECT id FROM status ORDER BY sort LIMIT 1").ExecuteScalar() as string;
+        _firstStatus[projectId ?? ""] = status;
+        return status;
     }
 
     private static void ValidateRequired(EntityType type, Dictionary<string, object?> values)
@@ -342,7 +374,11 @@ internal sealed class EntityWriter
             if (attribute.Kind != AttributeKind.Reference || !values.TryGetValue(attribute.Column!, out var key) || key == null)
                 continue;
             var table = attribute.Target!.Table;
-            if (!Exists(table, [key]))
+            if (_existing.Contains((table.Name, key.ToString()!)))
+                continue;
+            if (Exists(table, [key]))
+                _existing.Add((table.Name, key.ToString()!));
+            else
                 throw FtrackError.Validation($"Attribute \"{attribute.Name}\" of {type.Name} references {attribute.Target.Name} {key}, which does not exist.");
         }
     }

@@ -20,16 +20,22 @@ internal sealed class EntityLoader
     private readonly SqliteTransaction _transaction;
     private readonly EntityModel _model;
     private readonly IdentityMap _map;
+    private readonly PageCursorCache? _cursors;
+    private readonly Dictionary<string, string> _sharedStrings = new(StringComparer.Ordinal);
 
-    public EntityLoader(SqliteConnection connection, SqliteTransaction transaction, EntityModel model, IdentityMap map)
+    public EntityLoader(SqliteConnection connection, SqliteTransaction transaction, EntityModel model, IdentityMap map, PageCursorCache? cursors = null)
     {
+        _cursors = cursors;
         _connection = connection;
         _transaction = transaction;
         _model = model;
         _map = map;
     }
 
-    /// <summary>One loaded row: its record and the raw column values it was read with.</summary>
+    /// <summary>
+    /// One loaded row: its record, the raw column values it was read with, and one extra column:
+    /// the owner's key for collection members, the rowid for root rows.
+    /// </summary>
     private readonly record struct Row(EntityRecord Record, object?[] Values, string? Owner);
 
     public List<EntityRecord> Query(QueryExpression query, out long? nextOffset)
@@ -38,23 +44,32 @@ internal sealed class EntityLoader
         var node = ProjectionNode.Build(compiled.Type, query.Projections);
         var columns = ColumnsFor(node);
         var offset = query.Offset ?? 0;
-        var sql = $"SELECT {string.Join(", ", columns.Select(c => compiled.RootAlias + "." + Database.Quote(c)))} FROM {compiled.From} WHERE {compiled.Where} ORDER BY {compiled.OrderBy}";
-        using var command = Command(sql);
+        var sql = $"SELECT {string.Join(", ", columns.Select(c => compiled.RootAlias + "." + Database.Quote(c)))}, {compiled.RootAlias}.rowid FROM {compiled.From} WHERE {compiled.Where}";
+        // Without "order by" rows come in rowid order, so a remembered page end replaces OFFSET.
+        var cursorKey = _cursors != null && query.OrderBy.Count == 0 && query.Limit != null ? sql + "\u0001" + string.Join("\u0001", compiled.Parameters) : null;
+        var writeVersion = cursorKey != null ? WriteVersion() : 0;
+        long cursor = 0;
+        var useCursor = cursorKey != null && offset > 0 && _cursors!.TryGet(cursorKey, writeVersion, offset, out cursor);
+        using var command = Command(sql + (useCursor ? $" AND {compiled.RootAlias}.rowid > $cursor" : "") + $" ORDER BY {compiled.OrderBy}");
         for (var i = 0; i < compiled.Parameters.Count; i++)
             command.Parameters.AddWithValue("$p" + i, compiled.Parameters[i] ?? DBNull.Value);
+        if (useCursor)
+            command.Parameters.AddWithValue("$cursor", cursor);
         if (query.Limit != null || offset > 0)
         {
             // One row beyond the page tells whether another page exists.
             command.CommandText += " LIMIT $limit OFFSET $offset";
             command.Parameters.AddWithValue("$limit", query.Limit is { } l ? l + 1 : -1);
-            command.Parameters.AddWithValue("$offset", offset);
+            command.Parameters.AddWithValue("$offset", useCursor ? 0 : offset);
         }
-        var rows = Read(command, node, columns, hasOwner: false);
+        var rows = Read(command, node, columns, hasOwner: true);
         nextOffset = null;
         if (query.Limit is { } limit && rows.Count > limit)
         {
             rows.RemoveRange((int)limit, rows.Count - (int)limit);
             nextOffset = limit > 0 ? offset + limit : null;
+            if (cursorKey != null && limit > 0)
+                _cursors!.Store(cursorKey, writeVersion, offset + limit, long.Parse(rows[^1].Owner!, System.Globalization.CultureInfo.InvariantCulture));
         }
         LoadRelations(node, rows, columns);
         return rows.Select(r => r.Record).ToList();
@@ -74,6 +89,13 @@ internal sealed class EntityLoader
         var rows = Read(command, node, columns, hasOwner: false);
         LoadRelations(node, rows, columns);
         return rows.Count == 0 ? null : rows[0].Record;
+    }
+
+    /// <summary>The write version as this transaction's snapshot sees it.</summary>
+    private long WriteVersion()
+    {
+        using var command = Command("SELECT value FROM server_setting WHERE name = 'write_version'");
+        return command.ExecuteScalar() is string text && long.TryParse(text, out var version) ? version : 0;
     }
 
     private SqliteCommand Command(string sql)
@@ -116,25 +138,52 @@ internal sealed class EntityLoader
     private List<Row> Read(SqliteCommand command, ProjectionNode node, List<string> columns, bool hasOwner)
     {
         var table = node.Type.Table;
-        var keyIndexes = table.PrimaryKey.Select(k => columns.IndexOf(k)).ToArray();
+        var columnIndex = new Dictionary<string, int>(columns.Count);
+        for (var i = 0; i < columns.Count; i++)
+            columnIndex[columns[i]] = i;
+        var keyIndexes = table.PrimaryKey.Select(k => columnIndex[k]).ToArray();
+        // Foreign keys and classifiers repeat across rows (every task has the same project_id):
+        // sharing one string per value keeps large results small in memory.
+        var shared = columns.Select(c => !table.PrimaryKey.Contains(c) && (c.EndsWith("_id", StringComparison.Ordinal) || c.EndsWith("_type", StringComparison.Ordinal))).ToArray();
+        // Which columns to keep depends only on the row's type: work it out once per type, not per row.
+        var recordedByType = new Dictionary<EntityType, (string Name, int Index)[]>();
+        (string Name, int Index)[] Recorded(EntityType type)
+        {
+            if (!recordedByType.TryGetValue(type, out var recorded))
+            {
+                recorded = type.AlwaysProjected.Concat(node.Attributes).Distinct()
+                    .Where(a => columnIndex.ContainsKey(a) && type.Attributes.TryGetValue(a, out var def) && def.Kind == AttributeKind.Scalar)
+                    .Select(a => (a, columnIndex[a])).ToArray();
+                recordedByType[type] = recorded;
+            }
+            return recorded;
+        }
         var rows = new List<Row>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             var values = new object?[columns.Count];
-            for (var i = 0; i < columns.Count; i++)
-                values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            var keyValues = keyIndexes.Select(i => values[i]).ToArray();
-            var rowType = _model.ResolveRowType(table, column => { var i = columns.IndexOf(column); return i < 0 ? null : values[i]; });
+            for (var i = 0; i < values.Length; i++)
+            {
+                var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                if (shared[i] && value is string text)
+                {
+                    if (_sharedStrings.TryGetValue(text, out var existing))
+                        value = existing;
+                    else if (_sharedStrings.Count < 100_000)
+                        _sharedStrings[text] = text;
+                }
+                values[i] = value;
+            }
+            var keyValues = new object?[keyIndexes.Length];
+            for (var i = 0; i < keyIndexes.Length; i++)
+                keyValues[i] = values[keyIndexes[i]];
+            var rowType = table.ClassifiedMembers.Count == 0 ? table.BaseType! : _model.ResolveRowType(table, values, columnIndex);
             if (!rowType.IsA(node.Type) && !node.Type.IsA(rowType))
                 rowType = node.Type;
             var record = _map.GetOrAdd(rowType, IdentityMap.KeyOf(keyValues), keyValues);
-            foreach (var attribute in record.Type.AlwaysProjected.Concat(node.Attributes))
-            {
-                var index = columns.IndexOf(attribute);
-                if (index >= 0 && record.Type.Attributes.TryGetValue(attribute, out var def) && def.Kind == AttributeKind.Scalar)
-                    record.Values[attribute] = values[index];
-            }
+            foreach (var (name, index) in Recorded(record.Type))
+                record.Values[name] = values[index];
             rows.Add(new Row(record, values, hasOwner ? reader.GetValue(columns.Count)?.ToString() : null));
         }
         return rows;

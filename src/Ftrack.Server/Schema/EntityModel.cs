@@ -121,11 +121,20 @@ internal sealed class EntityModel
     public EntityType? Find(string name) => Types.TryGetValue(name, out var t) ? t : null;
 
     /// <summary>The entity type of a row of a shared table, from its classifier columns.</summary>
-    public EntityType ResolveRowType(TableDef table, System.Func<string, object?> column)
+    public EntityType ResolveRowType(TableDef table, object?[] row, IReadOnlyDictionary<string, int> columnIndex)
     {
         foreach (var member in table.ClassifiedMembers)
         {
-            if (member.Classifiers.All(c => Equals(column(c.Column) as string, c.Value)))
+            var matches = true;
+            foreach (var (column, value) in member.Classifiers)
+            {
+                if (!columnIndex.TryGetValue(column, out var index) || !string.Equals(row[index] as string, value, System.StringComparison.Ordinal))
+                {
+                    matches = false;
+                    break;
+                }
+            }
+            if (matches)
                 return member;
         }
         return table.BaseType!;

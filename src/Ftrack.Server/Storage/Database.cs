@@ -94,7 +94,9 @@ internal sealed class Database : IDisposable
             ddl.Append(string.Join(", ", table.Columns.Select(c => Quote(c.Key) + " " + SqlType(c.Value))));
             ddl.Append(", PRIMARY KEY (").Append(string.Join(", ", table.PrimaryKey.Select(Quote))).Append("));\n");
             // Foreign keys and classifiers are what joins, IN-fetches and type filters probe.
-            foreach (var column in table.Columns.Keys.Where(c => c.EndsWith("_id", StringComparison.Ordinal) && !(table.PrimaryKey.Count == 1 && table.PrimaryKey[0] == c)))
+            // thumbnail, creator and disk keys are never filtered on here: indexing them would only slow inserts.
+            foreach (var column in table.Columns.Keys.Where(c => c.EndsWith("_id", StringComparison.Ordinal) && !(table.PrimaryKey.Count == 1 && table.PrimaryKey[0] == c)
+                         && c is not ("thumbnail_id" or "created_by_id" or "disk_id")))
                 ddl.Append($"CREATE INDEX IF NOT EXISTS \"ix_{table.Name}_{column}\" ON {table.Quoted} ({Quote(column)});\n");
             foreach (var column in new[] { "context_type", "system_type", "resource_type", "username" }.Where(table.Columns.ContainsKey))
                 ddl.Append($"CREATE INDEX IF NOT EXISTS \"ix_{table.Name}_{column}\" ON {table.Quoted} ({Quote(column)});\n");
