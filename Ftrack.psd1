@@ -17,8 +17,11 @@
         'Disconnect-Ftrack'
         'Get-FtrackSession'
         'Invoke-FtrackQuery'
+        'Invoke-FtrackOperation'
         'Get-FtrackServerInformation'
         'Get-FtrackSchema'
+        'Start-FtrackLocalServer'
+        'Stop-FtrackLocalServer'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

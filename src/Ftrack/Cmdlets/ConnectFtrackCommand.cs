@@ -16,9 +16,15 @@ namespace Ftrack.Cmdlets
     {
         private const string CredentialSet = "Credential";
         private const string ApiKeySet = "ApiKey";
+        private const string LocalServerSet = "LocalServer";
+
+        /// <summary>A server from Start-FtrackLocalServer: its URL and credentials in one go.</summary>
+        [Parameter(ParameterSetName = LocalServerSet, Mandatory = true, ValueFromPipeline = true)]
+        public Ftrack.LocalServer.FtrackLocalServer? LocalServer { get; set; }
 
         /// <summary>The server URL, e.g. https://studio.ftrackapp.com.</summary>
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ParameterSetName = CredentialSet)]
+        [Parameter(ParameterSetName = ApiKeySet)]
         [ValidateNotNullOrEmpty]
         public string? Server { get; set; }
 
@@ -51,7 +57,7 @@ namespace Ftrack.Cmdlets
 
         protected override void EndProcessing()
         {
-            var server = Server ?? Environment.GetEnvironmentVariable("FTRACK_SERVER");
+            var server = LocalServer?.Url.ToString() ?? Server ?? Environment.GetEnvironmentVariable("FTRACK_SERVER");
             if (string.IsNullOrWhiteSpace(server))
                 Fail("Ftrack.MissingServer", "No server given: pass -Server or set the FTRACK_SERVER environment variable.");
             if (!Uri.TryCreate(server!.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
@@ -62,7 +68,12 @@ namespace Ftrack.Cmdlets
             }
 
             string? user, key;
-            if (ParameterSetName == ApiKeySet)
+            if (LocalServer != null)
+            {
+                user = LocalServer.ApiUser;
+                key = SecureStrings.ToPlainText(LocalServer.ApiKey);
+            }
+            else if (ParameterSetName == ApiKeySet)
             {
                 user = ApiUser;
                 key = SecureStrings.ToPlainText(ApiKey!);
