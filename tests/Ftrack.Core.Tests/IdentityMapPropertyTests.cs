@@ -337,6 +337,24 @@ public class IdentityMapPropertyTests
         }, iter: 50);
     }
 
+    [Fact]
+    public void Entities_registered_before_decoding_receive_the_response()
+    {
+        var context = new DecodeContext(DateTimeKind.Utc);
+        var local = new FtrackEntity("PropA") { ["id"] = "made-here", ["s0"] = 1 };
+        context.IdentityMap.Add(local);
+        Assert.Equal("made-here", IdentityMap.KeyOf(local));
+        Assert.Null(IdentityMap.KeyOf(new FtrackEntity("PropA")));
+        var rows = Decode.QueryRows(Decode.QueryBody("{\"__entity_type__\":\"PropA\",\"id\":\"made-here\",\"s1\":\"from server\"}"), context);
+        Assert.Same(local, rows[0]);
+        Assert.Equal(1, local["s0"]);
+        Assert.Equal("from server", local["s1"]);
+        Assert.Equal(1, context.IdentityMap.Count);
+        // A different type with the same id is another entity.
+        var other = Decode.QueryRows(Decode.QueryBody("{\"__entity_type__\":\"PropB\",\"id\":\"made-here\"}"), context);
+        Assert.NotSame(local, other[0]);
+    }
+
     /// <summary>A canonical text of a decoded graph: entities by key, attributes sorted, references by key.</summary>
     private static string Describe(List<object?> rows)
     {

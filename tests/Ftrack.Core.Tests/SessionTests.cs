@@ -132,6 +132,46 @@ public class SessionTests
         Assert.Equal(2, handler.Count); // server information, then the schemas again
     }
 
+    [Fact(Skip = "BUG: FtrackSession.Connect (cached branch) leaves _schemas untouched when the new schema_hash is not on disk, so a "
+        + "second Connect() on the same session after the server's schemas changed keeps the old registry and GetSchemas() never refetches. "
+        + "Fix: set _schemas = null before trying the disk cache (or whenever info.SchemaHash differs from the previous hash).")]
+    public void Reconnecting_after_a_schema_change_does_not_keep_stale_schemas()
+    {
+        using var cache = new TempDirectory();
+        var hash = ExpectedHash();
+        var schemas = Fixtures.Text(Fixtures.Schemas);
+        var handler = new FakeHandler(r => Responses.Json("[" + string.Join(",", r.Actions.Select(a => a == "query_server_information"
+            ? ServerInformationText(schemaHash: hash)
+            : schemas)) + "]"));
+        using var session = TestSessions.Create(handler, cache.Path);
+        session.Connect();
+        Assert.NotNull(session.CachedSchemas!.Find("Task"));
+
+        // The server is upgraded: new hash, and Task is gone from its schemas.
+        hash = "fedcba9876543210fedcba9876543210";
+        using (var doc = JsonDocument.Parse(schemas))
+            schemas = "[" + string.Join(",", doc.RootElement.EnumerateArray().Where(s => s.GetProperty("id").GetString() != "Task").Select(s => s.GetRawText())) + "]";
+        Assert.Equal(hash, session.Connect().SchemaHash);
+        Assert.Null(session.GetSchemas().Find("Task"));
+    }
+
+    [Fact(Skip = "BUG (design gap): an HTTP 401 whose body is not JSON (empty, or a proxy's page; the server also reports the reason in an "
+        + "FTRACK_ERROR header) becomes FtrackProtocolException instead of FtrackAuthenticationException; FtrackSession.ReadResponse "
+        + "never looks at the status or the FTRACK_ERROR header before reporting a non-JSON body.")]
+    public void Http_401_without_a_json_body_is_an_authentication_failure()
+    {
+        var handler = new FakeHandler(_ =>
+        {
+            var response = Responses.Html(HttpStatusCode.Unauthorized, "");
+            response.Headers.TryAddWithoutValidation("FTRACK_ERROR", "The supplied API key is not valid.");
+            return response;
+        });
+        using var session = TestSessions.Create(handler);
+        var error = Assert.Throws<FtrackAuthenticationException>(() => session.Connect());
+        Assert.Contains("API key is not valid", error.Message);
+        Assert.DoesNotContain(TestSessions.ApiKey, error.ToString());
+    }
+
     [Fact]
     public void A_failed_first_fetch_does_not_poison_the_session()
     {
@@ -236,6 +276,18 @@ public class SessionTests
         using var session = TestSessions.Create(handler, server: new Uri(server));
         session.GetServerInformation();
         Assert.Equal("http", Assert.Single(handler.Requests).Uri!.Scheme);
+    }
+
+    [Fact]
+    public void A_disposed_session_refuses_calls_without_sending()
+    {
+        var handler = MetadataHandler();
+        var session = TestSessions.Create(handler);
+        session.Dispose();
+        var error = Assert.Throws<FtrackSessionClosedException>(() => session.Call(new FtrackOperation[] { new QueryServerInformationOperation() }));
+        Assert.Equal("Ftrack.SessionClosed", error.ErrorId);
+        Assert.Equal(0, handler.Count);
+        ErrorMappingTests.AssertNoApiKey(error);
     }
 
     [Fact]
