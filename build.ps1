@@ -36,7 +36,7 @@ function Invoke-Dotnet {
 }
 
 function Invoke-Build {
-    Invoke-Dotnet build (Join-Path $Root $(if ($env:FTRACK_BUILD_TARGET) { $env:FTRACK_BUILD_TARGET } else { 'Ftrack.sln' })) -c $Configuration -nologo --verbosity quiet '-clp:NoSummary;ErrorsOnly'
+    Invoke-Dotnet build (Join-Path $Root 'Ftrack.sln') -c $Configuration -nologo --verbosity quiet '-clp:NoSummary;ErrorsOnly'
     Invoke-HelpBuild
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
