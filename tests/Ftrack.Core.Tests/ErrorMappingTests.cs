@@ -198,6 +198,26 @@ public class ErrorMappingTests
     }
 
     [Fact]
+    public void Number_too_large_for_a_double_is_infinity_or_a_protocol_error_never_an_untyped_one()
+    {
+        var body = Decode.QueryBody("{\"__entity_type__\":\"Task\",\"id\":\"t-1\",\"bid\":1e400}");
+        using var session = TestSessions.Create(new FakeHandler(_ => Responses.Json(body)));
+        try
+        {
+            var result = (QueryResult)session.Call(new[] { Query }, new CallOptions { Context = new DecodeContext(DateTimeKind.Utc) })[0]!;
+            Assert.Equal(double.PositiveInfinity, ((Ftrack.Core.Entities.FtrackEntity)result.Data[0]!)["bid"]);
+        }
+        catch (FtrackProtocolException) { }
+    }
+
+    [Fact]
+    public void Integers_beyond_long_decode_as_doubles()
+    {
+        var rows = Decode.QueryRows(Decode.QueryBody("{\"__entity_type__\":\"Task\",\"id\":\"t-1\",\"big\":123456789012345678901234}"), new DecodeContext(DateTimeKind.Utc));
+        Assert.Equal(123456789012345678901234d, Assert.IsType<double>(((Ftrack.Core.Entities.FtrackEntity)rows[0]!)["big"]));
+    }
+
+    [Fact]
     public void Json_object_that_is_not_an_error_is_a_protocol_error()
     {
         var error = Fails<FtrackProtocolException>(new FakeHandler(_ => Responses.Json("{\"hello\":\"world\"}")));
