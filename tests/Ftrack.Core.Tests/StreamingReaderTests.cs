@@ -49,6 +49,24 @@ public class StreamingReaderTests
     }
 
     [Fact]
+    public void Rows_larger_than_the_read_buffer_decode_whole()
+    {
+        var big = new string('x', 150_000) + "é";
+        var body = Encoding.UTF8.GetBytes(Decode.QueryBody(
+            "{\"__entity_type__\":\"Note\",\"id\":\"n-0\",\"content\":\"small\"},"
+            + "{\"__entity_type__\":\"Note\",\"id\":\"n-1\",\"content\":\"" + big + "\",\"parent\":{\"__entity_type__\":\"Note\",\"id\":\"n-0\"}},"
+            + "{\"__entity_type__\":\"Note\",\"id\":\"n-2\",\"content\":\"" + big.Substring(0, 70_000) + "\"}"));
+        foreach (var stream in new Stream[] { new MemoryStream(body), new ChunkedStream(body, seed: 8, maxChunk: 8192) })
+        {
+            var rows = Decode.QueryRows(body, new DecodeContext(DateTimeKind.Utc), stream).Cast<FtrackEntity>().ToList();
+            Assert.Equal(3, rows.Count);
+            Assert.Equal(big, rows[1]["content"]);
+            Assert.Equal(big.Substring(0, 70_000), rows[2]["content"]);
+            Assert.Same(rows[0], rows[1]["parent"]);
+        }
+    }
+
+    [Fact]
     public void Server_information_and_schemas_in_tiny_chunks_decode_like_one_big_read()
     {
         var body = Fixtures.Bytes(Fixtures.ServerInformationAndSchemas);
