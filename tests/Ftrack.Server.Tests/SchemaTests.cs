@@ -54,6 +54,28 @@ public sealed class SchemaTests : IClassFixture<DemoServerFixture>
         Assert.Matches("^[0-9a-f]{32}$", (string)information["schema_hash"]!);
     }
 
+    /// <summary>Every attribute of every served type can be projected and every stored one filtered, without a server error.</summary>
+    [Fact]
+    public async Task EveryAttributeOfEveryServedTypeCanBeProjected()
+    {
+        var model = ModelBuilder.Build(ServedSchemas.Instance.Schemas);
+        var failures = new List<string>();
+        foreach (var type in model.Types.Values)
+        {
+            var attributes = type.Attributes.Keys.ToList();
+            var answer = await _server.CallAsync(new { action = "query", expression = $"select {string.Join(", ", attributes)} from {type.Name} limit 3" });
+            if (answer.Body is JsonObject error)
+                failures.Add($"{type.Name}: {error.ToJsonString()}");
+            foreach (var attribute in type.Attributes.Values.Where(a => a.Kind is AttributeKind.Scalar or AttributeKind.Reference))
+            {
+                var filtered = await _server.CallAsync(new { action = "query", expression = $"select {type.PrimaryKey[0]} from {type.Name} where {attribute.Name} is_not None limit 1" });
+                if (filtered.Body is JsonObject filterError)
+                    failures.Add($"{type.Name}.{attribute.Name}: {filterError.ToJsonString()}");
+            }
+        }
+        Assert.Empty(failures);
+    }
+
     [Fact]
     public void SchemaHashChangesWhenTheSchemasChange()
     {

@@ -134,6 +134,17 @@ public sealed class WriteOperationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEntityStillReferencedCannotBeDeleted()
+    {
+        await CreateHierarchyAsync();
+        var inUse = (await _server.CallAsync(TestServer.Delete("Type", TestServer.TaskTypeId("Compositing")))).Error;
+        Assert.Equal("ValidationError", (string)inUse["exception"]!);
+        Assert.Contains(".type still refers to it", (string)inUse["content"]!);
+        var unused = await _server.CallAsync(TestServer.Delete("Type", TestServer.TaskTypeId("Rotoscoping")));
+        Assert.True((bool)unused.Results[0]!["data"]!);
+    }
+
+    [Fact]
     public async Task AMissingEntityIsNoResultFoundErrorWith404UnderStrictApi()
     {
         var missing = Guid.NewGuid().ToString();

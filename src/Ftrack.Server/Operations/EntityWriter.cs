@@ -150,6 +150,8 @@ internal sealed class EntityWriter
             return;
         }
         var ids = JsonSerializer.Serialize(new[] { keyValues[0]?.ToString() });
+        if (!type.IsContext)
+            EnsureUnreferenced(type, keyValues[0]!);
         if (type.IsContext)
         {
             // A context takes its whole subtree with it, as in ftrack.
@@ -161,6 +163,29 @@ internal sealed class EntityWriter
             _commands.Get($"DELETE FROM {Database.ClosureTable} WHERE descendant_id IN (SELECT value FROM json_each($0))", ids).ExecuteNonQuery();
         }
         DeleteCascading(type.Table.Name, ids);
+    }
+
+    /// <summary>
+    /// Refuses to delete an entity others still point at (a Status used by tasks), as a database
+    /// with foreign keys would; rows the entity owns are deleted with it instead.
+    /// </summary>
+    private void EnsureUnreferenced(EntityType type, object key)
+    {
+        var checkedColumns = new HashSet<(string, string)>();
+        foreach (var other in _model.Types.Values)
+        {
+            foreach (var reference in other.Attributes.Values)
+            {
+                if (reference.Kind != AttributeKind.Reference || reference.Target!.Table != type.Table || !checkedColumns.Add((other.Table.Name, reference.Column!)))
+                    continue;
+                if (Ownership.Any(o => o.Owner == type.Table.Name && o.Table == other.Table.Name && o.Column == reference.Column))
+                    continue;
+                if (other.Table == type.Table && reference.Column == "parent_id")
+                    continue;
+                if (_commands.Get($"SELECT EXISTS (SELECT 1 FROM {other.Table.Quoted} WHERE {Database.Quote(reference.Column!)} = $0)", key).ExecuteScalar() is long and 1)
+                    throw FtrackError.Validation($"{type.Name} {key} cannot be deleted: {other.Name}.{reference.Name} still refers to it.");
+            }
+        }
     }
 
     private void DeleteCascading(string table, string idsJson)
