@@ -51,14 +51,16 @@ public sealed class LocalServer : IAsyncDisposable
     /// <summary>The line the PowerShell module parses from the first line of stdout.</summary>
     public string ListeningLine => $"Ftrack local server listening url={Url} api_user={ApiUser} api_key={ApiKey}";
 
-    /// <summary>Completes when the server has stopped (disposed, or its parent process ended).</summary>
-    public Task Stopped => _stoppedSource.Task;
+    /// <summary>Completes when the server has stopped: disposed, its parent process ended, or the host was told to stop (SIGTERM).</summary>
+    public Task Stopped => Task.WhenAny(_stoppedSource.Task, _hostStopped.Task);
 
     private readonly TaskCompletionSource _stoppedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _hostStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static async Task<LocalServer> StartAsync(ServerOptions options)
     {
-        if (!IPAddress.TryParse(options.BindAddress, out var address))
+        var address = options.BindAddress == "localhost" ? IPAddress.Loopback : null;
+        if (address == null && !IPAddress.TryParse(options.BindAddress, out address))
             throw new ArgumentException($"--bind needs an IP address, not \"{options.BindAddress}\".");
         var model = SharedModel.Value;
         var database = new Database(options.DatabasePath, model);
@@ -89,6 +91,7 @@ public sealed class LocalServer : IAsyncDisposable
             var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
                 : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
             var server = new LocalServer(app, database, $"http://{host}:{port}", user, key);
+            app.Lifetime.ApplicationStopping.Register(() => server._hostStopped.TrySetResult());
             if (options.ParentProcessId is { } parent)
                 _ = server.WatchParentAsync(parent);
             return server;
@@ -153,7 +156,7 @@ public sealed class LocalServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            await Stopped;
+            await _stoppedSource.Task;
             return;
         }
         _stopping.Cancel();

@@ -70,6 +70,17 @@ public sealed class ProcessTests : IDisposable
         Assert.True(server.Process.HasExited);
     }
 
+    [Fact]
+    public async Task SigtermStopsTheServerProcess()
+    {
+        using var server = await ServerProcess.StartAsync("--port", "0", "--seed", "Empty");
+        using (var kill = Process.Start("kill", ["-TERM", server.Process.Id.ToString()]))
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await server.Process.WaitForExitAsync(timeout.Token);
+        Assert.Equal(0, server.Process.ExitCode);
+    }
+
     /// <summary>SIGKILL during a large batch: after a restart the batch is either fully there or not at all.</summary>
     [Fact]
     public async Task AKilledServerKeepsBatchesAllOrNone()

@@ -19,7 +19,11 @@ namespace Ftrack.Server.Operations;
 /// </summary>
 internal sealed class BatchExecutor
 {
-    public const string ServerVersion = "4.13.0-local";
+    /// <summary>
+    /// A plain dotted version: clients parse it (the Python client compares it with a minimum via
+    /// LooseVersion; stricter parsers reject suffixes). "local_server" tells this server apart.
+    /// </summary>
+    public const string ServerVersion = "4.13.0";
 
     private static readonly HashSet<string> WriteActions = ["create", "update", "delete"];
 
@@ -125,6 +129,7 @@ internal sealed class BatchExecutor
                 json.WriteString("schema_hash", _schemas.Hash);
                 json.WriteString("version", ServerVersion);
                 json.WriteBoolean("is_timezone_support_enabled", true);
+                json.WriteBoolean("local_server", true);
                 json.WriteEndObject();
                 return;
             case "query_schemas":
