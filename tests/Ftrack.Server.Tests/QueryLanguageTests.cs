@@ -137,6 +137,15 @@ public sealed class QueryLanguageTests : IClassFixture<DemoServerFixture>
     }
 
     [Fact]
+    public async Task LongInListsAreAccepted()
+    {
+        var ids = (await _server.QueryAsync("select id from Task")).Select(t => (string)t!["id"]!).ToList();
+        var list = string.Join(", ", ids.Concat(Enumerable.Range(0, 40000).Select(i => $"\"missing-{i}\"")).Select(i => i.StartsWith('"') ? i : $"\"{i}\""));
+        Assert.Equal(ids.Count, (await _server.QueryAsync($"select id from Task where id in ({list})")).Count);
+        Assert.Empty(await _server.QueryAsync($"select id from Task where id not_in ({list})"));
+    }
+
+    [Fact]
     public async Task OrderByUsesSeveralKeysAndDirections()
     {
         var rows = await _server.QueryExpandedAsync("select name, parent.name from Task order by parent.name descending, name asc");

@@ -19,6 +19,8 @@ internal sealed record CompiledQuery(EntityType Type, string RootAlias, string F
 /// </summary>
 internal sealed class SqlCompiler
 {
+    private const int MaxInlineListValues = 200;
+
     private readonly EntityModel _model;
     private readonly List<object?> _parameters = new();
     private int _aliasCounter;
@@ -230,9 +232,16 @@ internal sealed class SqlCompiler
         var keyword = membership.Negated ? "NOT IN" : "IN";
         if (membership.Subquery != null)
             return $"{column} {keyword} ({Subquery(membership.Subquery)})";
-        var values = membership.Values!.Where(v => v.Kind != LiteralKind.None).Select(v => Parameter(Convert(v, type))).ToList();
+        var converted = membership.Values!.Where(v => v.Kind != LiteralKind.None).Select(v => Convert(v, type)).ToList();
         var hasNone = membership.Values!.Any(v => v.Kind == LiteralKind.None);
-        var list = values.Count == 0 ? (membership.Negated ? "1" : "0") : $"{column} {keyword} ({string.Join(", ", values)})";
+        string list;
+        if (converted.Count == 0)
+            list = membership.Negated ? "1" : "0";
+        else if (converted.Count > MaxInlineListValues)
+            // Long lists go in as one JSON parameter: SQLite limits the number of bound variables.
+            list = $"{column} {keyword} (SELECT value FROM json_each({Parameter(System.Text.Json.JsonSerializer.Serialize(converted))}))";
+        else
+            list = $"{column} {keyword} ({string.Join(", ", converted.Select(Parameter))})";
         if (!hasNone)
             return list;
         return membership.Negated ? $"({list} AND {column} IS NOT NULL)" : $"({list} OR {column} IS NULL)";
