@@ -53,10 +53,12 @@ namespace Ftrack.Core.Json
                     offset = s[i] == (byte)'-' ? -new TimeSpan(oh, om, 0) : new TimeSpan(oh, om, 0);
                 else return false;
             }
-            if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(1, year), month) || hour > 23 || minute > 59 || second > 59) return false;
+            if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(1, year), month) || hour > 23 || minute > 59 || second > 59) return false;
             var dt = new DateTime(year, month, day, hour, minute, second, offset.HasValue ? DateTimeKind.Utc : kind).AddTicks(ticks);
             if (offset.HasValue)
             {
+                var shifted = dt.Ticks - offset.Value.Ticks;
+                if (shifted < DateTime.MinValue.Ticks + TimeSpan.TicksPerDay || shifted > DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay) return false;
                 dt = dt - offset.Value;
                 if (kind != DateTimeKind.Utc) dt = DateTime.SpecifyKind(dt.ToLocalTime(), DateTimeKind.Unspecified);
             }

@@ -57,7 +57,15 @@ namespace Ftrack.Core.Json
                 if (!entity.TryGetValue(pk[i], out var v) || KeyPart(v) is not { } part) return null;
                 parts[i] = part;
             }
-            return string.Join("\u001f", parts);
+            return CompositeKey(parts);
+        }
+
+        /// <summary>Length-prefixed parts, so no value can make two different keys collide.</summary>
+        internal static string CompositeKey(string[] parts)
+        {
+            var sb = new System.Text.StringBuilder();
+            foreach (var part in parts) sb.Append(part.Length).Append(':').Append(part);
+            return sb.ToString();
         }
 
         internal static string? KeyPart(object? value) => value switch

@@ -201,6 +201,13 @@ namespace Ftrack.Core.Json
                         Commit(ref reader);
                         return value;
                     }
+                    // Incomplete. A large pending value (the schemas, a huge row) waits for at least as
+                    // much again before re-scanning, so many small reads cost linear, not quadratic,
+                    // time; a small one (a typical row) is re-scanned on every read so it is handed
+                    // over the moment its last byte arrives.
+                    var pending = _end - _start;
+                    NeedMore(minimum: pending >= 4096 ? pending : 0);
+                    continue;
                 }
                 NeedMore();
             }
@@ -221,6 +228,13 @@ namespace Ftrack.Core.Json
         {
             _start += (int)reader.BytesConsumed;
             _state = reader.CurrentState;
+        }
+
+        private void NeedMore(int minimum)
+        {
+            var target = (_end - _start) + Math.Max(1, minimum);
+            do NeedMore();
+            while (!_eof && (_end - _start) < target);
         }
 
         private void NeedMore()

@@ -146,7 +146,7 @@ namespace Ftrack.Core.Json
                 if (IdentityMap.KeyPart(FindMember(primaryKey[i], start)) is not { } part) return null;
                 parts[i] = part;
             }
-            return string.Join("\u001f", parts);
+            return IdentityMap.CompositeKey(parts);
         }
 
         private object? FindMember(string name, int start)

@@ -46,7 +46,7 @@ namespace Ftrack.Core.Query
         }
 
         /// <summary>The body with the given paging clauses appended.</summary>
-        public string WithPaging(int? offset, int? limit)
+        public string WithPaging(long? offset, long? limit)
         {
             var sb = new StringBuilder(Body.Length + 32).Append(Body);
             if (offset is { } o) sb.Append(" offset ").Append(o.ToString(CultureInfo.InvariantCulture));

@@ -58,7 +58,8 @@ namespace Ftrack.Core.Query
             _paging = paging;
             _verbose = verbose;
             _debug = debug;
-            var capacity = paging.PageSize > 0 ? Math.Max(1024, paging.PageSize) : 16384;
+            // One page of rows buffered: with the page being decoded, the producer is at most one page ahead.
+            var capacity = paging.PageSize > 0 ? paging.PageSize : 16384;
             _queue = new BlockingCollection<Item>(new ConcurrentQueue<Item>(), capacity);
         }
 
@@ -97,7 +98,8 @@ namespace Ftrack.Core.Query
                 };
                 options.Context = _session.CreateDecodeContext(options);
                 long offset = (_expression.Offset ?? 0) + _paging.Skip;
-                long? remaining = _expression.Limit;
+                // The expression's own limit counts from its own offset, so -Skip eats into it.
+                long? remaining = _expression.Limit is { } own ? Math.Max(0, own - _paging.Skip) : null;
                 if (_paging.First is { } first) remaining = remaining is { } r ? Math.Min(r, first) : first;
 
                 while (remaining is null || remaining > 0)
@@ -105,7 +107,7 @@ namespace Ftrack.Core.Query
                     token.ThrowIfCancellationRequested();
                     int? limit = _paging.PageSize > 0 ? _paging.PageSize : null;
                     if (remaining is { } rem) limit = limit is { } l ? (int)Math.Min(l, rem) : (int)Math.Min(rem, int.MaxValue);
-                    var pageExpression = _expression.WithPaging(offset > 0 || limit != null ? (int?)offset : null, limit);
+                    var pageExpression = _expression.WithPaging(offset > 0 || limit != null ? offset : null, limit);
                     var rows = 0L;
                     options.OnRow = (_, row) => { rows++; _queue.Add(new Item(ItemKind.Row, row), token); };
                     var result = (QueryResult)_session.Call(new FtrackOperation[] { new QueryOperation(pageExpression) }, options)[0]!;
@@ -125,7 +127,7 @@ namespace Ftrack.Core.Query
                 }
                 Completed = true;
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            catch (Exception) when (token.IsCancellationRequested)
             {
                 // The consumer stopped: not an error.
             }

@@ -104,6 +104,7 @@ namespace Ftrack.Core.Transport
                 {
                     var results = Call(new FtrackOperation[] { new QueryServerInformationOperation() }, options);
                     var info = ToServerInformation(results[0]);
+                    _schemas = null; // a reconnect may find new schemas: never keep stale ones
                     if (info.SchemaHash != null && _schemaCache.TryLoad(Server, info.SchemaHash) is { } cached)
                     {
                         try { _schemas = SchemaRegistry.Parse(cached); }
@@ -265,7 +266,19 @@ namespace Ftrack.Core.Transport
             var looksJson = firstByte == '[' || firstByte == '{';
             if (!looksJson)
             {
+                // Read what fits in the head so an HTML title that came in later packets is seen.
+                while (headLength < head.Length)
+                {
+                    var n = stream.Read(head, headLength, head.Length - headLength);
+                    if (n == 0) break;
+                    headLength += n;
+                }
                 bytes = headLength;
+                if (status == 401)
+                {
+                    var reason = response.Headers.TryGetValues("FTRACK_ERROR", out var values) ? string.Join(" ", values) : ReadResponseDescribe(head, headLength);
+                    throw new FtrackAuthenticationException("InvalidCredentialsError", "The server refused the API user or key (HTTP 401: " + reason + ").", null, status, null);
+                }
                 var what = ReadResponseDescribe(head, headLength);
                 var statusText = status + " " + response.ReasonPhrase;
                 throw new FtrackProtocolException(
@@ -273,7 +286,11 @@ namespace Ftrack.Core.Transport
                     + (mediaType is null ? "" : " (" + mediaType + ")") + " instead of ftrack JSON"
                     + (status >= 500 ? ": the server or a proxy in front of it is failing; try again later." : "."), status);
             }
-            var combined = new PrefixedStream(head, headLength, stream);
+            // A UTF-8 byte-order mark is legal before JSON text, but Utf8JsonReader refuses it.
+            var skip = 0;
+            while (skip < headLength && (head[skip] == ' ' || head[skip] == '\n' || head[skip] == '\r' || head[skip] == '\t')) skip++;
+            if (headLength - skip >= 3 && head[skip] == 0xEF && head[skip + 1] == 0xBB && head[skip + 2] == 0xBF) skip += 3;
+            var combined = new PrefixedStream(head, skip, headLength, stream);
             var reader = new ResponseReader(combined, new ValueDecoder(context));
             try
             {

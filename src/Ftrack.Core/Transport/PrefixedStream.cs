@@ -11,9 +11,9 @@ namespace Ftrack.Core.Transport
         private int _headPosition;
         private readonly Stream _inner;
 
-        public PrefixedStream(byte[] head, int headLength, Stream inner)
+        public PrefixedStream(byte[] head, int headStart, int headLength, Stream inner)
         {
-            _head = head; _headLength = headLength; _inner = inner;
+            _head = head; _headPosition = headStart; _headLength = headLength; _inner = inner;
         }
 
         public override int Read(byte[] buffer, int offset, int count)
