@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using Ftrack.Server.Storage;
 
 namespace Ftrack.Server;
@@ -61,13 +62,14 @@ public sealed class ServerOptions
                     break;
                 case "--api-user":
                     options.ApiUser = Value();
-                    if (string.IsNullOrWhiteSpace(options.ApiUser))
-                        throw new ArgumentException("--api-user must not be empty.");
+                    // The listening line is split on spaces by the module: names and keys must not contain any.
+                    if (options.ApiUser.Length == 0 || options.ApiUser.Any(char.IsWhiteSpace))
+                        throw new ArgumentException("--api-user must be a non-empty name without spaces.");
                     break;
                 case "--api-key":
                     options.ApiKey = Value();
-                    if (string.IsNullOrWhiteSpace(options.ApiKey))
-                        throw new ArgumentException("--api-key must not be empty.");
+                    if (options.ApiKey.Length == 0 || options.ApiKey.Any(char.IsWhiteSpace))
+                        throw new ArgumentException("--api-key must be a non-empty key without spaces.");
                     break;
                 case "--parent-pid":
                     options.ParentProcessId = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)

@@ -44,6 +44,23 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task BindingBeyondLoopbackNeedsTheOptionAndWarns()
+    {
+        using (var loopback = await ServerProcess.StartAsync("--port", "0", "--seed", "Empty"))
+        {
+            Assert.StartsWith("http://127.0.0.1:", loopback.Url);
+            Assert.DoesNotContain(loopback.ErrorLines, l => l.Contains("WARNING"));
+        }
+        using var anyInterface = await ServerProcess.StartAsync("--port", "0", "--seed", "Empty", "--bind", "0.0.0.0");
+        Assert.Matches(ServerProcess.ListeningLine(), anyInterface.FirstLine);
+        await Task.Delay(200);
+        Assert.Contains(anyInterface.ErrorLines, l => l.Contains("WARNING") && l.Contains("0.0.0.0"));
+        using var client = anyInterface.Client();
+        var answer = await PostAsync(client, [new { action = "query_server_information" }]);
+        Assert.True((bool)answer[0]!["local_server"]!);
+    }
+
+    [Fact]
     public async Task BadArgumentsExitWithUsageOnStderr()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

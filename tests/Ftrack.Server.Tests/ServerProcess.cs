@@ -25,6 +25,9 @@ internal sealed partial class ServerProcess : IDisposable
     public string User { get; }
     public string Key { get; }
 
+    /// <summary>What the server wrote to stderr so far.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ErrorLines { get; private init; } = new();
+
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "Ftrack.Server.dll");
 
     public static async Task<ServerProcess> StartAsync(params string[] arguments)
@@ -34,10 +37,11 @@ internal sealed partial class ServerProcess : IDisposable
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
-        process.ErrorDataReceived += (_, _) => { };
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.ErrorDataReceived += (_, e) => { if (e.Data != null) errors.Enqueue(e.Data); };
         process.BeginErrorReadLine();
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return new ServerProcess(process, line ?? "");
+        return new ServerProcess(process, line ?? "") { ErrorLines = errors };
     }
 
     public HttpClient Client()

@@ -48,8 +48,6 @@ internal sealed class IdentityMap
         return record;
     }
 
-    public void Forget(EntityType type, string key) => _records.Remove((type.Table.Name, key));
-
     public static string KeyOf(object?[] keyValues) =>
         keyValues.Length == 1 ? keyValues[0]?.ToString() ?? "" : string.Join("\u001f", keyValues);
 }

@@ -52,7 +52,6 @@ internal sealed class AttributeDef
     public string? LinkTargetColumn { get; init; }
     /// <summary>An extra equality a member must satisfy (appointments: type = 'assignment').</summary>
     public (string Column, string Value)? MemberFilter { get; init; }
-    public bool IsReadOnly { get; init; }
 }
 
 /// <summary>A physical SQLite table shared by a family of entity types (all contexts share one).</summary>
@@ -115,9 +114,6 @@ internal sealed class EntityModel
 {
     public Dictionary<string, EntityType> Types { get; } = new();
     public Dictionary<string, TableDef> Tables { get; } = new();
-    /// <summary>Link tables of many-to-many collections that are not entity tables.</summary>
-    public IEnumerable<EntityType> AllTypes => Types.Values;
-
     public EntityType? Find(string name) => Types.TryGetValue(name, out var t) ? t : null;
 
     /// <summary>The entity type of a row of a shared table, from its classifier columns.</summary>

@@ -121,7 +121,7 @@ internal static class ModelBuilder
                 continue;
             if (computed.Contains(name) || ComputedNames.Contains(name) || (string?)prop["type"] == "object")
             {
-                type.Attributes[name] = new AttributeDef { Name = name, Kind = AttributeKind.Computed, IsReadOnly = true };
+                type.Attributes[name] = new AttributeDef { Name = name, Kind = AttributeKind.Computed };
                 continue;
             }
             var scalar = ScalarOf(prop);
@@ -178,7 +178,7 @@ internal static class ModelBuilder
     {
         var target = model.Find(targetName);
         if (name == "latest_version" && target != null)
-            return new AttributeDef { Name = name, Kind = AttributeKind.Computed, Target = target, IsReadOnly = true };
+            return new AttributeDef { Name = name, Kind = AttributeKind.Computed, Target = target };
         var column = ReferenceColumns.GetValueOrDefault((type.Name, name)) ?? name + "_id";
         if (target == null || !type.Table.Columns.ContainsKey(column))
             return new AttributeDef { Name = name, Kind = AttributeKind.Unsupported, Target = target };
@@ -191,7 +191,7 @@ internal static class ModelBuilder
         if (target == null)
             return new AttributeDef { Name = name, Kind = AttributeKind.Unsupported };
         if (type.IsContext && name is "ancestors" or "descendants")
-            return new AttributeDef { Name = name, Kind = AttributeKind.Collection, Target = target, Shape = name == "ancestors" ? CollectionShape.Ancestors : CollectionShape.Descendants, IsReadOnly = true };
+            return new AttributeDef { Name = name, Kind = AttributeKind.Collection, Target = target, Shape = name == "ancestors" ? CollectionShape.Ancestors : CollectionShape.Descendants };
         if (LinkCollections.TryGetValue(type.Name + "." + name, out var link))
             return new AttributeDef { Name = name, Kind = AttributeKind.Collection, Target = target, Shape = CollectionShape.LinkTable, LinkTable = Snake(link.Table), LinkSourceColumn = link.Source, LinkTargetColumn = link.Target };
 
