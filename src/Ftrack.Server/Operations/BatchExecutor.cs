@@ -66,7 +66,8 @@ internal sealed class BatchExecutor
         using var commands = new PreparedCommands(connection, transaction);
         var map = new IdentityMap();
         var encoder = new EntityEncoder(denormalize);
-        var loader = new EntityLoader(connection, transaction, _database.Model, map, _cursors);
+        // Page cursors only from committed data: a write batch may still roll back.
+        var loader = new EntityLoader(connection, transaction, _database.Model, map, writes ? null : _cursors);
         var writer = new EntityWriter(_database.Model, commands, map, userId);
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
