@@ -37,6 +37,7 @@ internal sealed class EntityWriter
     private readonly HashSet<(string Table, string Key)> _existing = new();
     private readonly Dictionary<string, (string ContextType, string? ProjectId)> _contexts = new();
     private readonly Dictionary<string, string?> _firstStatus = new();
+    private readonly Dictionary<string, List<(string Ancestor, long Depth)>> _ancestors = new();
     private readonly IdentityMap _map;
     private readonly string? _userId;
 
@@ -83,8 +84,7 @@ internal sealed class EntityWriter
         if (type.IsContext)
         {
             _contexts[(string)values["id"]!] = ((string)values["context_type"]!, values.GetValueOrDefault("project_id") as string);
-            _commands.Get($"INSERT INTO {Database.ClosureTable} (ancestor_id, descendant_id, depth) SELECT ancestor_id, $0, depth + 1 FROM {Database.ClosureTable} WHERE descendant_id = $1 UNION ALL SELECT $0, $0, 0",
-                values["id"], values.GetValueOrDefault("parent_id")).ExecuteNonQuery();
+            InsertClosure((string)values["id"]!, values.GetValueOrDefault("parent_id") as string);
         }
 
         var record = _map.GetOrAdd(type, IdentityMap.KeyOf(keyValues), keyValues);
@@ -143,6 +143,7 @@ internal sealed class EntityWriter
         // Deleted rows must not be taken for existing by later operations of the batch.
         _existing.Clear();
         _contexts.Clear();
+        _ancestors.Clear();
         if (type.Table.PrimaryKey.Count > 1)
         {
             var where = string.Join(" AND ", type.Table.PrimaryKey.Select((k, i) => $"{Database.Quote(k)} = ${i}"));
@@ -212,6 +213,34 @@ internal sealed class EntityWriter
         _commands.Get($"DELETE FROM \"{table}\" WHERE id IN (SELECT value FROM json_each($0))", idsJson).ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Records a new context's ancestors (itself at depth 0). The parent's ancestors come from
+    /// this batch's memory when it created them: an INSERT ... SELECT on the closure table itself
+    /// would make SQLite copy the selection into a temporary table for every row.
+    /// </summary>
+    private void InsertClosure(string id, string? parentId)
+    {
+        var ancestors = new List<(string Ancestor, long Depth)> { (id, 0) };
+        if (parentId != null)
+            foreach (var (ancestor, depth) in AncestorsOf(parentId))
+                ancestors.Add((ancestor, depth + 1));
+        foreach (var (ancestor, depth) in ancestors)
+            _commands.Get($"INSERT INTO {Database.ClosureTable} (ancestor_id, descendant_id, depth) VALUES ($0, $1, $2)", ancestor, id, depth).ExecuteNonQuery();
+        _ancestors[id] = ancestors;
+    }
+
+    private List<(string Ancestor, long Depth)> AncestorsOf(string id)
+    {
+        if (_ancestors.TryGetValue(id, out var known))
+            return known;
+        var ancestors = new List<(string Ancestor, long Depth)>();
+        using (var reader = _commands.Get($"SELECT ancestor_id, depth FROM {Database.ClosureTable} WHERE descendant_id = $0", id).ExecuteReader())
+            while (reader.Read())
+                ancestors.Add((reader.GetString(0), reader.GetInt64(1)));
+        _ancestors[id] = ancestors;
+        return ancestors;
+    }
+
     /// <summary>Re-hangs a context and its subtree under a new parent in the closure table.</summary>
     private void MoveContext(string id, string? newParent)
     {
@@ -222,6 +251,7 @@ internal sealed class EntityWriter
                 throw FtrackError.Validation("A context cannot be moved below itself or one of its descendants.");
         }
         _contexts.Clear();
+        _ancestors.Clear();
         var closure = Database.ClosureTable;
         _commands.Get($"DELETE FROM {closure} WHERE descendant_id IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = $0) AND ancestor_id NOT IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = $0)", id).ExecuteNonQuery();
         if (newParent == null)
