@@ -50,6 +50,8 @@ namespace Ftrack
             FtrackEncodingException => ErrorCategory.InvalidArgument,
             FtrackInsecureConnectionException => ErrorCategory.SecurityError,
             FtrackSessionClosedException => ErrorCategory.ConnectionError,
+            Ftrack.Core.Writes.FtrackSchemaException => ErrorCategory.InvalidArgument,
+            Ftrack.Core.Writes.FtrackBatchException => ErrorCategory.InvalidOperation,
             _ => ErrorCategory.NotSpecified,
         };
 

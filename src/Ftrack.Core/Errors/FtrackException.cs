@@ -21,7 +21,7 @@ namespace Ftrack.Core
     public class FtrackServerException : FtrackException
     {
         public FtrackServerException(string exceptionName, string content, string? errorCode, int httpStatus, string? operation)
-            : base(Compose(exceptionName, content, operation))
+            : base(content)
         {
             ServerExceptionName = exceptionName;
             ServerMessage = content;
@@ -36,6 +36,11 @@ namespace Ftrack.Core
         public string ServerMessage { get; }
         public string? ErrorCode { get; }
         public int HttpStatus { get; }
+        /// <summary>In a batch: the zero-based index of the operation that failed, when it is known.</summary>
+        public int? FailedOperationIndex { get; internal set; }
+
+        /// <summary>Names the operation (set once the caller knows which one failed) and the server's words.</summary>
+        public override string Message => Compose(ServerExceptionName, ServerMessage, Operation);
 
         public override string ErrorId => "Ftrack.ServerError";
 

@@ -119,8 +119,9 @@ namespace Ftrack.Core.Json
 
         /// <summary>
         /// Writes entity data in full (its own attributes), with entity-valued attributes as references.
+        /// With a schema, DateTime values of "date" attributes are sent as date-only values.
         /// </summary>
-        public void WriteEntityData(Utf8JsonWriter writer, string entityType, IEnumerable<KeyValuePair<string, object?>> attributes)
+        public void WriteEntityData(Utf8JsonWriter writer, string entityType, IEnumerable<KeyValuePair<string, object?>> attributes, Schema.EntitySchema? schema = null)
         {
             writer.WriteStartObject();
             writer.WriteString("__entity_type__", entityType);
@@ -128,7 +129,15 @@ namespace Ftrack.Core.Json
             {
                 if (pair.Key == "__entity_type__") continue;
                 writer.WritePropertyName(pair.Key);
-                WriteValue(writer, pair.Value, 1);
+                var value = _unwrap != null ? _unwrap(pair.Value) : pair.Value;
+                if (value is DateTime date && schema != null && schema.Attributes.TryGetValue(pair.Key, out var attribute) && attribute.Format == "date")
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("__type__", "date");
+                    writer.WriteString("value", FtrackDates.FormatDate(date));
+                    writer.WriteEndObject();
+                }
+                else WriteValue(writer, value, 1);
             }
             writer.WriteEndObject();
         }

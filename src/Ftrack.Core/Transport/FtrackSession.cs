@@ -83,6 +83,23 @@ namespace Ftrack.Core.Transport
         /// <summary>HTTP requests made so far (for diagnostics and tests).</summary>
         public long RequestCount => Interlocked.Read(ref _requestCount);
 
+        private Writes.FtrackBatch? _batch;
+
+        /// <summary>The open batch: while there is one, the module's write cmdlets queue into it.</summary>
+        public Writes.FtrackBatch? CurrentBatch => Volatile.Read(ref _batch);
+
+        /// <summary>Opens a batch; fails when one is already open (submit or discard it first).</summary>
+        public Writes.FtrackBatch StartBatch()
+        {
+            var batch = new Writes.FtrackBatch(this);
+            var existing = Interlocked.CompareExchange(ref _batch, batch, null);
+            if (existing != null)
+                throw new Writes.FtrackBatchException("Ftrack.BatchAlreadyOpen", "A batch with " + existing.Count + " operation(s) is already open on this session: Submit-FtrackBatch or Undo-FtrackBatch it first.");
+            return batch;
+        }
+
+        internal void EndBatch(Writes.FtrackBatch batch) => Interlocked.CompareExchange(ref _batch, null, batch);
+
         /// <summary>Known after the first call that fetched it; null before.</summary>
         public ServerInformation? CachedServerInformation => _serverInformation;
         public SchemaRegistry? CachedSchemas => _schemas;

@@ -1,0 +1,115 @@
+using System.Collections.Generic;
+using System.Text.Json;
+using Ftrack.Core.Entities;
+using Ftrack.Core.Json;
+using Ftrack.Core.Schema;
+
+namespace Ftrack.Core.Operations
+{
+    /// <summary>create: the entity's given attributes in full, entity values as references.</summary>
+    public sealed class CreateOperation : FtrackOperation
+    {
+        public CreateOperation(FtrackEntity entity, IDictionary<string, object?> data, EntitySchema? schema)
+        {
+            Entity = entity;
+            Data = data;
+            Schema = schema;
+        }
+
+        public FtrackEntity Entity { get; }
+        /// <summary>What is sent: the attributes the caller gave plus generated keys. Folding adds updates here.</summary>
+        public IDictionary<string, object?> Data { get; }
+        public EntitySchema? Schema { get; }
+        public override string Action => "create";
+        public override string? EntityType => Entity.EntityType;
+
+        public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("action", Action);
+            writer.WriteString("entity_type", Entity.EntityType);
+            writer.WritePropertyName("entity_data");
+            encoder.WriteEntityData(writer, Entity.EntityType, Data, Schema);
+            writer.WriteEndObject();
+        }
+
+        public override string Describe() => "create " + EntityKeys.Describe(Entity);
+    }
+
+    /// <summary>update: only the given attributes, addressed by the entity's primary key.</summary>
+    public sealed class UpdateOperation : FtrackOperation
+    {
+        public UpdateOperation(FtrackEntity entity, IDictionary<string, object?> data, EntitySchema? schema)
+        {
+            Entity = entity;
+            Data = data;
+            Schema = schema;
+        }
+
+        public FtrackEntity Entity { get; }
+        public IDictionary<string, object?> Data { get; }
+        public EntitySchema? Schema { get; }
+        public override string Action => "update";
+        public override string? EntityType => Entity.EntityType;
+
+        public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("action", Action);
+            writer.WriteString("entity_type", Entity.EntityType);
+            EntityKeys.WriteKey(writer, Entity, encoder);
+            writer.WritePropertyName("entity_data");
+            encoder.WriteEntityData(writer, Entity.EntityType, Data, Schema);
+            writer.WriteEndObject();
+        }
+
+        public override string Describe() => "update " + EntityKeys.Describe(Entity) + " (" + string.Join(", ", Data.Keys) + ")";
+    }
+
+    /// <summary>delete: addressed by the entity's primary key.</summary>
+    public sealed class DeleteOperation : FtrackOperation
+    {
+        public DeleteOperation(FtrackEntity entity) { Entity = entity; }
+        public FtrackEntity Entity { get; }
+        public override string Action => "delete";
+        public override string? EntityType => Entity.EntityType;
+
+        public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("action", Action);
+            writer.WriteString("entity_type", Entity.EntityType);
+            EntityKeys.WriteKey(writer, Entity, encoder);
+            writer.WriteEndObject();
+        }
+
+        public override string Describe() => "delete " + EntityKeys.Describe(Entity);
+    }
+
+    /// <summary>How an entity is addressed in write operations and named in messages.</summary>
+    public static class EntityKeys
+    {
+        internal static void WriteKey(Utf8JsonWriter writer, FtrackEntity entity, ValueEncoder encoder)
+        {
+            writer.WritePropertyName("entity_key");
+            writer.WriteStartArray();
+            foreach (var value in entity.PrimaryKeyValues)
+            {
+                if (value is null) throw new FtrackEncodingException(entity.EntityType + " has no primary key value: it cannot be updated or deleted.");
+                encoder.WriteValue(writer, value);
+            }
+            writer.WriteEndArray();
+        }
+
+        /// <summary>"Task 3f2a…" or "Metadata parent_id=…, key=…".</summary>
+        public static string Describe(FtrackEntity entity)
+        {
+            var pk = entity.Shape.PrimaryKey;
+            var values = entity.PrimaryKeyValues;
+            if (pk.Length == 1) return entity.EntityType + " " + (values[0] ?? "(no id)");
+            var parts = new List<string>();
+            for (var i = 0; i < pk.Length; i++) parts.Add(pk[i] + "=" + values[i]);
+            return entity.EntityType + " " + string.Join(", ", parts);
+        }
+    }
+}

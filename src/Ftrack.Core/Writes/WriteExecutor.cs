@@ -1,0 +1,56 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Ftrack.Core.Json;
+using Ftrack.Core.Operations;
+using Ftrack.Core.Transport;
+
+namespace Ftrack.Core.Writes
+{
+    /// <summary>
+    /// Sends write operations in one request (one transaction) and merges the server's answers into
+    /// the very entity objects the caller holds: the identity map is seeded with them, so a create's
+    /// result lands in the object New-FtrackEntity returned.
+    /// </summary>
+    public static class WriteExecutor
+    {
+        private static readonly Regex OperationIndex = new(@"operation\s+#?(\d+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        public static object?[] Execute(FtrackSession session, IReadOnlyList<FtrackOperation> operations, CallOptions? options = null)
+        {
+            options ??= new CallOptions();
+            var context = session.CreateDecodeContext(options);
+            foreach (var op in operations)
+            {
+                switch (op)
+                {
+                    case CreateOperation c: context.IdentityMap.Add(c.Entity); break;
+                    case UpdateOperation u: context.IdentityMap.Add(u.Entity); break;
+                    case DeleteOperation d: context.IdentityMap.Add(d.Entity); break;
+                }
+            }
+            var call = new CallOptions { Log = options.Log, Debug = options.Debug, CancellationToken = options.CancellationToken, Context = context };
+            try
+            {
+                var results = session.Call(operations, call);
+                // The server accepted the values given to each update: keep the local object in step.
+                foreach (var op in operations)
+                    if (op is UpdateOperation u) foreach (var pair in u.Data) u.Entity.Set(pair.Key, pair.Value);
+                return results;
+            }
+            catch (FtrackServerException e) when (operations.Count > 1)
+            {
+                // The server names the failing operation in its message (the local server does, as
+                // "operation N"); translate the index into what the caller queued.
+                var match = OperationIndex.Match(e.ServerMessage);
+                if (match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index >= 0 && index < operations.Count)
+                {
+                    e.FailedOperationIndex = index;
+                    e.Operation = "operation " + index + " of " + operations.Count + " (" + operations[index].Describe() + ") in a batch";
+                }
+                else e.Operation = "a batch of " + operations.Count + " operations (nothing was applied)";
+                throw;
+            }
+        }
+    }
+}

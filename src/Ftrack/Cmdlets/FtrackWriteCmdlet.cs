@@ -1,0 +1,40 @@
+using Ftrack.Core.Entities;
+using Ftrack.Core.Operations;
+using Ftrack.Core.Transport;
+using Ftrack.Core.Writes;
+
+namespace Ftrack.Cmdlets
+{
+    /// <summary>
+    /// Base of the cmdlets that change data: a write goes into the session's open batch when there
+    /// is one, and straight to the server (one request, one transaction) otherwise.
+    /// </summary>
+    public abstract class FtrackWriteCmdlet : FtrackCmdlet
+    {
+        /// <summary>Queues or sends one operation; returns the entity as it is (or will be).</summary>
+        protected FtrackEntity? Send(FtrackSession session, FtrackOperation operation)
+        {
+            var entity = operation switch
+            {
+                CreateOperation c => c.Entity,
+                UpdateOperation u => u.Entity,
+                DeleteOperation d => d.Entity,
+                _ => null,
+            };
+            var batch = session.CurrentBatch;
+            if (batch != null)
+            {
+                batch.Add(operation);
+                // In a batch the object shows what it will be, so later operations can use it.
+                if (operation is UpdateOperation update) foreach (var pair in update.Data) update.Entity.Set(pair.Key, pair.Value);
+                WriteVerbose("Queued " + operation.Describe() + " (" + batch.Count + " in the batch).");
+                return entity;
+            }
+            WriteExecutor.Execute(session, new[] { operation }, NewCallOptions());
+            return entity;
+        }
+
+        /// <summary>"Task 'comp' (id)": how -WhatIf and -Confirm name an entity.</summary>
+        protected static string Describe(FtrackEntity entity) => entity.ToString();
+    }
+}

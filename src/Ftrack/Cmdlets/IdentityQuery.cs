@@ -1,0 +1,80 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using Ftrack.Core.Entities;
+using Ftrack.Core.Json;
+using Ftrack.Core.Schema;
+
+namespace Ftrack.Cmdlets
+{
+    /// <summary>
+    /// The query that finds an entity by its identifying properties (get-or-create), with every value
+    /// escaped, and the comparison that decides whether a found entity needs an update.
+    /// </summary>
+    internal static class IdentityQuery
+    {
+        public static string Build(EntitySchema schema, IDictionary<string, object?> given, IEnumerable<string> identifying)
+        {
+            var select = new List<string>(schema.PrimaryKey);
+            var where = new List<string>();
+            foreach (var pair in given)
+            {
+                var name = schema.Attributes.Keys.FirstOrDefault(k => string.Equals(k, pair.Key, StringComparison.OrdinalIgnoreCase)) ?? pair.Key;
+                var isEntity = pair.Value is FtrackEntity || pair.Value is IDictionary d && d.Contains("__entity_type__");
+                if (!select.Contains(name)) select.Add(isEntity ? name + ".id" : name);
+                if (identifying.Contains(pair.Key, StringComparer.OrdinalIgnoreCase)) where.Add(Condition(name, pair.Value));
+            }
+            return "select " + string.Join(", ", select) + " from " + schema.Id + " where " + string.Join(" and ", where) + " limit 2";
+        }
+
+        private static string Condition(string name, object? value) => value switch
+        {
+            null => name + " is None",
+            FtrackEntity entity => name + ".id is " + Literal(entity["id"]),
+            IDictionary d when d.Contains("__entity_type__") => name + ".id is " + Literal(d["id"]),
+            _ => name + " is " + Literal(value),
+        };
+
+        /// <summary>A value as a query literal: strings double-quoted with \ and " escaped.</summary>
+        public static string Literal(object? value) => value switch
+        {
+            null => "None",
+            bool b => b ? "true" : "false",
+            DateTime dt => "\"" + FtrackDates.FormatDateTime(dt, serverUsesUtc: true) + "\"",
+            IFormattable f when value is not string => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => Quote(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
+        };
+
+        private static string Quote(string s)
+        {
+            var sb = new StringBuilder(s.Length + 2).Append('"');
+            foreach (var c in s)
+            {
+                if (c == '"' || c == '\\') sb.Append('\\');
+                sb.Append(c);
+            }
+            return sb.Append('"').ToString();
+        }
+
+        public static string Show(object? value) => value is FtrackEntity e ? e.ToString() : Literal(value);
+
+        /// <summary>Whether a found value equals the given one (entities by key, numbers by value).</summary>
+        public static bool SameValue(object? current, object? given)
+        {
+            if (current is null || given is null) return current is null && given is null;
+            if (current is FtrackEntity a)
+            {
+                var id = given switch { FtrackEntity b => b["id"], IDictionary d => d["id"], _ => given };
+                return Equals(a["id"], id);
+            }
+            if (current is DateTime ca && given is DateTime ga) return ca.ToUniversalTime() == (ga.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(ga, DateTimeKind.Utc) : ga.ToUniversalTime());
+            if (IsNumber(current) && IsNumber(given)) return Convert.ToDouble(current, CultureInfo.InvariantCulture) == Convert.ToDouble(given, CultureInfo.InvariantCulture);
+            return Equals(current, given) || string.Equals(Convert.ToString(current, CultureInfo.InvariantCulture), Convert.ToString(given, CultureInfo.InvariantCulture), StringComparison.Ordinal) && current.GetType() == given.GetType();
+        }
+
+        private static bool IsNumber(object v) => v is int or long or double or float or decimal or short or byte;
+    }
+}
