@@ -137,6 +137,28 @@ public sealed class QueryLanguageTests : IClassFixture<DemoServerFixture>
     }
 
     [Fact]
+    public async Task PathsCanCastARelationToASubtype()
+    {
+        Assert.Single(await _server.QueryAsync("TypedContext where name is animation and parent[Shot] has (name is SQ010_SH010)"));
+        Assert.Empty(await _server.QueryAsync("Task where parent[Sequence] has (name is SQ010)"));
+        Assert.Equal(3, (await _server.QueryAsync("Task where parent[AssetBuild].name is Sword")).Count);
+        Assert.Equal(12, (await _server.QueryAsync("Task where ancestors[Sequence] any (name is SQ010)")).Count);
+        var rows = await _server.QueryExpandedAsync("select name, parent[Shot].status.name from Task where parent[Shot].name is SQ010_SH010");
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.NotNull(r!["parent"]!["status"]!["name"]));
+        var error = (await _server.CallAsync(new { action = "query", expression = "Task where parent[Status] has ()" })).Error;
+        Assert.Equal("ValidationError", (string)error["exception"]!);
+    }
+
+    [Fact]
+    public async Task LinkComparesAsThePathOfNames()
+    {
+        var rows = await NamesAsync("select name from TypedContext where link like \"%SQ010%SQ010_SH010%comp%\"");
+        Assert.Equal(["compositing"], rows);
+        Assert.Equal(17, (await _server.QueryAsync("TypedContext where link like \"sintel_redux / SQ010%\"")).Count);
+    }
+
+    [Fact]
     public async Task LongInListsAreAccepted()
     {
         var ids = (await _server.QueryAsync("select id from Task")).Select(t => (string)t!["id"]!).ToList();

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Ftrack.Server.Api;
 using Ftrack.Server.Schema;
 
@@ -34,9 +35,20 @@ internal sealed class ProjectionNode
 
     private void Add(string[] segments, int index, string path)
     {
-        var attribute = Type.FindAttribute(segments[index]);
+        var segment = segments[index];
+        var bracket = segment.IndexOf('[');
+        var name = bracket < 0 ? segment : segment[..bracket];
+        var attribute = Type.FindAttribute(name);
         if (attribute == null)
-            throw FtrackError.Validation($"Unknown attribute \"{segments[index]}\" on entity type \"{Type.Name}\" in projection \"{path}\".");
+            throw FtrackError.Validation($"Unknown attribute \"{name}\" on entity type \"{Type.Name}\" in projection \"{path}\".");
+        // parent[Shot].status: the cast only widens which attributes resolve; rows keep their own type.
+        var target = attribute.Target;
+        if (bracket >= 0)
+        {
+            var castName = segment[(bracket + 1)..^1];
+            target = target?.Table.Members.FirstOrDefault(m => m.Name == castName && (m.IsA(target) || target.IsA(m)))
+                ?? throw FtrackError.Validation($"\"{segment}\" in projection \"{path}\" casts to a type that is not a kind of {attribute.Target?.Name ?? name}.");
+        }
         var last = index == segments.Length - 1;
         var isRelation = attribute.Kind is AttributeKind.Reference or AttributeKind.Collection
             || (attribute.Kind == AttributeKind.Computed && attribute.Target != null);
@@ -53,7 +65,7 @@ internal sealed class ProjectionNode
             return;
         }
         if (!Relations.TryGetValue(attribute.Name, out var child))
-            Relations[attribute.Name] = child = new ProjectionNode(attribute.Target!);
+            Relations[attribute.Name] = child = new ProjectionNode(target!);
         if (last)
         {
             foreach (var projection in child.Type.DefaultProjections)

@@ -56,7 +56,8 @@ internal static class QueryLexer
         return tokens;
     }
 
-    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '.' or '-' or ':' or '+' or '$' or '@' or '/';
+    // Brackets belong to paths with a type cast: parent[Shot].name.
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '.' or '-' or ':' or '+' or '$' or '@' or '/' or '[' or ']';
 
     private static string ReadString(string expression, ref int i)
     {

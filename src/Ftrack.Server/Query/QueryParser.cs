@@ -136,14 +136,15 @@ internal sealed class QueryParser
         return value;
     }
 
+    /// <summary>attribute{.attribute}, each optionally cast to a subtype: parent[Shot].name.</summary>
+    private static readonly System.Text.RegularExpressions.Regex PathPattern =
+        new(@"^[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z_][A-Za-z0-9_]*\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z_][A-Za-z0-9_]*\])?)*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private string ParsePath()
     {
         var token = Peek;
-        if (token.Kind != TokenKind.Word || Reserved.Contains(token.Text) || token.Text.StartsWith('.') || token.Text.EndsWith('.') || token.Text.Contains(".."))
+        if (token.Kind != TokenKind.Word || Reserved.Contains(token.Text) || !PathPattern.IsMatch(token.Text))
             throw Unexpected();
-        foreach (var c in token.Text)
-            if (!(char.IsLetterOrDigit(c) || c is '_' or '.'))
-                throw Unexpected();
         _position++;
         return token.Text;
     }

@@ -85,11 +85,11 @@ internal sealed class SqlCompiler
         OrCriteria or => string.Join(" OR ", or.Parts.Select(p => "(" + CompileCriteria(scope, p) + ")")),
         NotCriteria not => "NOT (" + CompileCriteria(scope, not.Inner) + ")",
         Comparison comparison => Walk(scope, scope.Type, scope.Alias, comparison.Path.Split('.'), 0,
-            (_, alias, attribute) => Compare(ColumnOf(alias, attribute, comparison.Path), attribute.Kind == AttributeKind.Scalar ? attribute.ScalarType : ScalarType.String, comparison.Operator, comparison.Value)),
+            (_, owner, alias, attribute, _) => Compare(ColumnOf(owner, alias, attribute, comparison.Path), attribute.Kind == AttributeKind.Scalar ? attribute.ScalarType : ScalarType.String, comparison.Operator, comparison.Value)),
         RelationCriteria relation => Walk(scope, scope.Type, scope.Alias, relation.Path.Split('.'), 0,
-            (outer, alias, attribute) => Related(outer, alias, attribute, relation.Path, relation.Inner)),
+            (outer, _, alias, attribute, target) => Related(outer, alias, attribute, target, relation.Path, relation.Inner)),
         InCriteria membership => Walk(scope, scope.Type, scope.Alias, membership.Path.Split('.'), 0,
-            (_, alias, attribute) => Membership(ColumnOf(alias, attribute, membership.Path), attribute, membership)),
+            (_, owner, alias, attribute, _) => Membership(ColumnOf(owner, alias, attribute, membership.Path), attribute, membership)),
         _ => throw FtrackError.Server("Unknown criteria node."),
     };
 
@@ -97,18 +97,18 @@ internal sealed class SqlCompiler
     /// Follows a dotted path: references through joins, collections through EXISTS (a condition
     /// on a collection member means "any member"); the leaf builds the condition on the last attribute.
     /// </summary>
-    private string Walk(Scope scope, EntityType type, string alias, string[] segments, int index, Func<Scope, string, AttributeDef, string> leaf)
+    private string Walk(Scope scope, EntityType type, string alias, string[] segments, int index, Func<Scope, EntityType, string, AttributeDef, EntityType?, string> leaf)
     {
-        var attribute = Attribute(type, segments[index]);
+        var (attribute, target) = Segment(type, segments[index]);
         if (index == segments.Length - 1)
-            return leaf(scope, alias, attribute);
+            return leaf(scope, type, alias, attribute, target);
         switch (attribute.Kind)
         {
             case AttributeKind.Reference:
-                var joined = Join(scope, alias, attribute);
-                return Walk(scope, attribute.Target!, joined, segments, index + 1, leaf);
+                var joined = Join(scope, alias, attribute, target!);
+                return Walk(scope, target!, joined, segments, index + 1, leaf);
             case AttributeKind.Collection:
-                return Exists(alias, attribute, inner => Walk(inner, attribute.Target!, inner.Alias, segments, index + 1, leaf));
+                return Exists(alias, attribute, target!, inner => Walk(inner, target!, inner.Alias, segments, index + 1, leaf));
             default:
                 throw Unfilterable(type, attribute);
         }
@@ -121,22 +121,44 @@ internal sealed class SqlCompiler
         _ => FtrackError.Validation($"Attribute \"{attribute.Name}\" of \"{type.Name}\" is not a relation: nothing follows it in a path."),
     };
 
-    private string Join(Scope scope, string alias, AttributeDef reference)
+    /// <summary>
+    /// An attribute of a path segment and the type its related entities are taken as: the
+    /// declared target, or the subtype named in a cast (<c>parent[Shot]</c>).
+    /// </summary>
+    private (AttributeDef Attribute, EntityType? Target) Segment(EntityType type, string segment)
     {
-        var key = alias + "." + reference.Name;
+        var bracket = segment.IndexOf('[');
+        if (bracket < 0)
+        {
+            var plain = Attribute(type, segment);
+            return (plain, plain.Target);
+        }
+        var attribute = Attribute(type, segment[..bracket]);
+        var castName = segment[(bracket + 1)..^1];
+        var cast = _model.Find(castName) ?? throw FtrackError.Validation($"Unknown entity type \"{castName}\" in \"{segment}\".");
+        if (attribute.Target == null || attribute.Kind is not (AttributeKind.Reference or AttributeKind.Collection))
+            throw FtrackError.Validation($"\"{segment}\": only a reference or a collection can be cast to a type.");
+        if (cast.Table != attribute.Target.Table || !(cast.IsA(attribute.Target) || attribute.Target.IsA(cast)))
+            throw FtrackError.Validation($"\"{segment}\": {castName} is not a kind of {attribute.Target.Name}.");
+        return (attribute, cast);
+    }
+
+    private string Join(Scope scope, string alias, AttributeDef reference, EntityType target)
+    {
+        var key = alias + "." + reference.Name + "[" + target.Name + "]";
         if (scope.JoinAliases.TryGetValue(key, out var existing))
             return existing;
         var joined = "t" + _aliasCounter++;
-        var target = reference.Target!;
-        scope.Joins.Add($" LEFT JOIN {target.Table.Quoted} {joined} ON {joined}.{Database.Quote(target.Table.PrimaryKey[0])} = {alias}.{Database.Quote(reference.Column!)}");
+        // A cast joins only rows of that type: the others read as null, so conditions on them fail.
+        var cast = target == reference.Target ? "" : " AND " + TypeFilter(target, joined);
+        scope.Joins.Add($" LEFT JOIN {target.Table.Quoted} {joined} ON {joined}.{Database.Quote(target.Table.PrimaryKey[0])} = {alias}.{Database.Quote(reference.Column!)}{cast}");
         scope.JoinAliases[key] = joined;
         return joined;
     }
 
     /// <summary>EXISTS over the members of a collection of the row at <paramref name="ownerAlias"/>.</summary>
-    private string Exists(string ownerAlias, AttributeDef collection, Func<Scope, string> inner)
+    private string Exists(string ownerAlias, AttributeDef collection, EntityType target, Func<Scope, string> inner)
     {
-        var target = collection.Target!;
         var member = NewScope(target);
         var condition = inner(member);
         var m = member.Alias;
@@ -159,25 +181,28 @@ internal sealed class SqlCompiler
         };
     }
 
-    private string Related(Scope scope, string alias, AttributeDef attribute, string path, Criteria? inner)
+    private string Related(Scope scope, string alias, AttributeDef attribute, EntityType? target, string path, Criteria? inner)
     {
         switch (attribute.Kind)
         {
             case AttributeKind.Reference:
-                var target = attribute.Target!;
-                var member = NewScope(target);
+                var member = NewScope(target!);
                 var condition = inner == null ? "1" : CompileCriteria(member, inner);
-                return $"EXISTS (SELECT 1 FROM {target.Table.Quoted} {member.Alias}{string.Concat(member.Joins)} WHERE {member.Alias}.{Database.Quote(target.Table.PrimaryKey[0])} = {alias}.{Database.Quote(attribute.Column!)} AND ({condition}))";
+                var cast = target == attribute.Target ? "" : " AND " + TypeFilter(target!, member.Alias);
+                return $"EXISTS (SELECT 1 FROM {target!.Table.Quoted} {member.Alias}{string.Concat(member.Joins)} WHERE {member.Alias}.{Database.Quote(target.Table.PrimaryKey[0])} = {alias}.{Database.Quote(attribute.Column!)}{cast} AND ({condition}))";
             case AttributeKind.Collection:
-                return Exists(alias, attribute, m => inner == null ? "1" : CompileCriteria(m, inner));
+                return Exists(alias, attribute, target!, m => inner == null ? "1" : CompileCriteria(m, inner));
             default:
                 throw FtrackError.Validation($"\"{path}\" is not a relation: has/any need a reference or a collection.");
         }
     }
 
-    private static string ColumnOf(string alias, AttributeDef attribute, string path) => attribute.Kind switch
+    private static string ColumnOf(EntityType owner, string alias, AttributeDef attribute, string path) => attribute.Kind switch
     {
         AttributeKind.Scalar or AttributeKind.Reference => alias + "." + Database.Quote(attribute.Column!),
+        // "link like '%SQ010%SH010%'": the link compares as its names from the project down, joined by " / ".
+        AttributeKind.Computed when attribute.Name is "link" or "_link" && attribute.Target == null && owner.IsContext =>
+            $"(SELECT group_concat(name, ' / ') FROM (SELECT a.name AS name FROM {Database.ClosureTable} c JOIN context a ON a.id = c.ancestor_id WHERE c.descendant_id = {alias}.\"id\" ORDER BY c.depth DESC))",
         AttributeKind.Collection => throw FtrackError.Validation($"\"{path}\" is a collection: compare its members with \"any\"."),
         _ => throw FtrackError.Validation($"\"{path}\" cannot be used in a filter (computed or not stored by this local server)."),
     };
@@ -273,7 +298,7 @@ internal sealed class SqlCompiler
         var alias = scope.Alias;
         for (var i = 0; ; i++)
         {
-            var attribute = Attribute(type, segments[i]);
+            var (attribute, target) = Segment(type, segments[i]);
             if (i == segments.Length - 1)
             {
                 if (attribute.Kind == AttributeKind.Scalar || (allowReference && attribute.Kind == AttributeKind.Reference))
@@ -282,8 +307,8 @@ internal sealed class SqlCompiler
             }
             if (attribute.Kind != AttributeKind.Reference)
                 throw FtrackError.Validation($"Cannot order or select by \"{path}\": only references can be followed.");
-            alias = Join(scope, alias, attribute);
-            type = attribute.Target!;
+            alias = Join(scope, alias, attribute, target!);
+            type = target!;
         }
     }
 }
