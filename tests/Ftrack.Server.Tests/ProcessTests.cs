@@ -61,6 +61,26 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task ADatabaseFromAnOlderLayoutGainsMissingColumns()
+    {
+        using (var server = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--seed", "Empty", "--api-key", "k"))
+        {
+        }
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + DatabasePath + ";Pooling=False"))
+        {
+            connection.Open();
+            using var drop = connection.CreateCommand();
+            drop.CommandText = "ALTER TABLE priority DROP COLUMN color";
+            drop.ExecuteNonQuery();
+        }
+        using var restarted = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--api-key", "k");
+        using var client = restarted.Client();
+        var answer = await PostAsync(client, [new { action = "query", expression = "select name, color from Priority" }]);
+        Assert.All(answer[0]!["data"]!.AsArray(), p => Assert.Null(p!["color"]));
+        Assert.Equal(5, answer[0]!["data"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task BadArgumentsExitWithUsageOnStderr()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

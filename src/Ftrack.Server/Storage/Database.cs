@@ -50,7 +50,10 @@ internal sealed class Database : IDisposable
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
         }
         using (var connection = Open())
+        {
             CreateTables(connection);
+            AddMissingColumns(connection);
+        }
     }
 
     public EntityModel Model { get; }
@@ -106,6 +109,27 @@ internal sealed class Database : IDisposable
         ddl.Append("CREATE TABLE IF NOT EXISTS server_setting (name TEXT PRIMARY KEY, value TEXT);\n");
         ddl.Append("CREATE TABLE IF NOT EXISTS api_credential (username TEXT PRIMARY KEY, api_key TEXT NOT NULL);\n");
         Execute(connection, ddl.ToString());
+    }
+
+    /// <summary>
+    /// A database file written by an older server may lack columns of types served since:
+    /// add them (as nullable) so the file keeps working.
+    /// </summary>
+    private void AddMissingColumns(SqliteConnection connection)
+    {
+        foreach (var table in Model.Tables.Values)
+        {
+            var existing = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
+            using (var info = connection.CreateCommand())
+            {
+                info.CommandText = $"SELECT name FROM pragma_table_info('{table.Name}')";
+                using var reader = info.ExecuteReader();
+                while (reader.Read())
+                    existing.Add(reader.GetString(0));
+            }
+            foreach (var (column, type) in table.Columns.Where(c => !existing.Contains(c.Key)))
+                Execute(connection, $"ALTER TABLE {table.Quoted} ADD COLUMN {Quote(column)} {SqlType(type)}");
+        }
     }
 
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
