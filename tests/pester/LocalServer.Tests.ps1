@@ -59,3 +59,51 @@ Describe 'The README demo' {
         $output | Should -Match 'Ftrack.ValidationFailed'
     }
 }
+
+Describe 'One session shared by ForEach-Object -Parallel' {
+    BeforeAll {
+        $script:shared = Start-FtrackLocalServer -Seed Demo
+        $script:sharedSession = $shared | Connect-Ftrack -PassThru
+    }
+    AfterAll { $shared | Stop-FtrackLocalServer }
+
+    It 'serves 1,000 mixed queries from 8 threads, every result correct' {
+        $expected = @{
+            'select name from Project' = (Invoke-FtrackQuery 'select name from Project').Count
+            'select name, status.name from Task' = (Invoke-FtrackQuery 'select name, status.name from Task').Count
+            'select name, parent.name from Shot' = (Invoke-FtrackQuery 'select name, parent.name from Shot').Count
+            'select username from User' = (Invoke-FtrackQuery 'select username from User').Count
+        }
+        $queries = 1..1000 | ForEach-Object { @($expected.Keys)[$_ % 4] }
+        $module = $env:FTRACK_MODULE_PATH
+        $session = $sharedSession
+        $results = $queries | ForEach-Object -ThrottleLimit 8 -Parallel {
+            Import-Module $using:module
+            $rows = @(Invoke-FtrackQuery $_ -Session $using:session -ErrorAction Stop)
+            $missing = @($rows | Where-Object { $null -eq $_.id }).Count
+            [pscustomobject]@{ Query = $_; Count = $rows.Count; Missing = $missing }
+        }
+        $results | Should -HaveCount 1000
+        foreach ($r in $results) {
+            $r.Count | Should -Be $expected[$r.Query] -Because $r.Query
+            $r.Missing | Should -Be 0
+        }
+    }
+}
+
+Describe 'Format views' {
+    BeforeAll { $script:fmt = Start-FtrackLocalServer -Seed Demo; $fmt | Connect-Ftrack }
+    AfterAll { $fmt | Stop-FtrackLocalServer }
+
+    It 'shows <Type> with its own columns' -ForEach @(
+        @{ Type = 'Task'; Query = 'select name, parent.name, type.name, status.name, priority.name from Task'; Header = 'Name\s+Parent\s+Type\s+Status\s+Priority' }
+        @{ Type = 'Shot'; Query = 'select name, parent.name, status.name, bid from Shot'; Header = 'Name\s+Parent\s+Status\s+Bid' }
+        @{ Type = 'User'; Query = 'select username, first_name, last_name, email, is_active from User'; Header = 'Username\s+FirstName\s+LastName' }
+        @{ Type = 'Status'; Query = 'select name, state.name, color, sort from Status'; Header = 'Name\s+State\s+Color' }
+        @{ Type = 'Timelog'; Query = 'select user.username, start, duration, context.name, comment from Timelog'; Header = 'User\s+Start\s+Hours' }
+        @{ Type = 'AssetType'; Query = 'select name from AssetType'; Header = 'Type\s+Name\s+Id' }
+    ) {
+        $text = Invoke-FtrackQuery $Query -First 3 | Format-Table | Out-String -Width 200
+        $text | Should -Match $Header
+    }
+}
