@@ -15,25 +15,20 @@ namespace Ftrack.Server.Encoding;
 internal sealed class EntityEncoder
 {
     private readonly bool _denormalize;
-    private readonly Dictionary<EntityRecord, int> _writtenAttributeCount = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<EntityRecord> _beingWritten = new(ReferenceEqualityComparer.Instance);
 
     public EntityEncoder(bool denormalize) => _denormalize = denormalize;
 
     public void Write(Utf8JsonWriter writer, EntityRecord record)
     {
-        bool full;
-        if (_denormalize)
-            full = !_beingWritten.Contains(record);
-        else
-            full = !_writtenAttributeCount.TryGetValue(record, out var count) || count < record.Values.Count;
+        // Records live for one response, so the bookkeeping sits on them rather than in side tables.
+        var full = _denormalize ? !record.BeingWritten : record.WrittenAttributeCount == 0 || record.WrittenAttributeCount < record.Values.Count;
         if (!full)
         {
             WriteReference(writer, record);
             return;
         }
-        _writtenAttributeCount[record] = record.Values.Count;
-        _beingWritten.Add(record);
+        record.WrittenAttributeCount = record.Values.Count;
+        record.BeingWritten = true;
         writer.WriteStartObject();
         writer.WriteString("__entity_type__", record.Type.Name);
         foreach (var (name, value) in record.Values)
@@ -42,7 +37,7 @@ internal sealed class EntityEncoder
             WriteValue(writer, record.Type, name, value);
         }
         writer.WriteEndObject();
-        _beingWritten.Remove(record);
+        record.BeingWritten = false;
     }
 
     private void WriteValue(Utf8JsonWriter writer, EntityType owner, string name, object? value)

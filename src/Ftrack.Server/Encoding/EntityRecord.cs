@@ -24,7 +24,13 @@ internal sealed class EntityRecord
 
     public object?[] KeyValues { get; }
 
-    public Dictionary<string, object?> Values { get; } = new();
+    public Dictionary<string, object?> Values { get; } = new(8);
+
+    /// <summary>How many attributes the encoder wrote in full for this entity so far (0: not yet).</summary>
+    internal int WrittenAttributeCount { get; set; }
+
+    /// <summary>Whether the denormalizing encoder is inside this entity right now (cycle guard).</summary>
+    internal bool BeingWritten { get; set; }
 }
 
 /// <summary>One element of a context's <c>link</c>: the path from the project down to it.</summary>
