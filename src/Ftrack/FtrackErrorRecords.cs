@@ -52,6 +52,7 @@ namespace Ftrack
             FtrackSessionClosedException => ErrorCategory.ConnectionError,
             Ftrack.Core.Writes.FtrackSchemaException => ErrorCategory.InvalidArgument,
             Ftrack.Core.Writes.FtrackBatchException => ErrorCategory.InvalidOperation,
+            Ftrack.Core.Writes.FtrackOutcomeUnknownException => ErrorCategory.ConnectionError,
             _ => ErrorCategory.NotSpecified,
         };
 

@@ -15,6 +15,9 @@ namespace Ftrack.Core
 
         /// <summary>The operation that failed ("query \"select ...\"", "create Task"), when known.</summary>
         public string? Operation { get; internal set; }
+
+        /// <summary>The server's Retry-After (HTTP 429/503), when it sent one.</summary>
+        public TimeSpan? RetryAfter { get; internal set; }
     }
 
     /// <summary>The server answered with its error object {"exception","content","error_code"}.</summary>

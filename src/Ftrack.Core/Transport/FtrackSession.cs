@@ -225,6 +225,45 @@ namespace Ftrack.Core.Transport
             var summary = Summarize(operations);
             options.Debug?.Invoke("Request " + summary + ": " + Truncate(Encoding.UTF8.GetString(body)));
 
+            // Reads are retried on transient failures; writes never are (they may have been applied).
+            var readOnly = true;
+            foreach (var op in operations) readOnly &= op.IsReadOnly;
+            var rowsDelivered = false;
+            var userOnRow = options.OnRow;
+            var attemptOptions = userOnRow == null ? options : new CallOptions
+            {
+                Log = options.Log, Debug = options.Debug, Context = options.Context, CancellationToken = options.CancellationToken,
+                OnRow = (i, row) => { rowsDelivered = true; userOnRow(i, row); },
+            };
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return CallOnce(operations, attemptOptions, context, body, summary);
+                }
+                catch (FtrackException e) when (readOnly && !rowsDelivered && attempt <= MaxRetries && RetryPolicy.IsTransient(e) && !options.CancellationToken.IsCancellationRequested)
+                {
+                    var delay = RetryPolicy.Delay(attempt, e.RetryAfter, RetryBaseDelay);
+                    Interlocked.Increment(ref _retryCount);
+                    options.Log?.Invoke("Retrying " + summary + " in " + delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)
+                        + " s (attempt " + (attempt + 1) + " of " + (MaxRetries + 1) + "): " + e.Message);
+                    if (options.CancellationToken.WaitHandle.WaitOne(delay)) options.CancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+        }
+
+        /// <summary>How many times a read is retried after a transient failure (0 disables retries).</summary>
+        public int MaxRetries { get; set; } = 3;
+
+        /// <summary>The first retry waits about this long (×0.5–1.5 jitter), doubling each time.</summary>
+        public TimeSpan RetryBaseDelay { get; set; } = RetryPolicy.DefaultBaseDelay;
+
+        private long _retryCount;
+        /// <summary>Retries made so far (for diagnostics and tests).</summary>
+        public long RetryCount => Interlocked.Read(ref _retryCount);
+
+        private object?[] CallOnce(IReadOnlyList<FtrackOperation> operations, CallOptions options, DecodeContext context, byte[] body, string summary)
+        {
             using var timeout = new CancellationTokenSource(Timeout);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, options.CancellationToken);
             var watch = Stopwatch.StartNew();
@@ -254,6 +293,7 @@ namespace Ftrack.Core.Transport
                 }
                 catch (FtrackException e)
                 {
+                    e.RetryAfter ??= RetryPolicy.RetryAfterOf(response);
                     options.Log?.Invoke(FormatLog(summary, response, watch, bytes) + " — " + e.GetType().Name);
                     if (e.Operation == null) e.Operation = summary;
                     throw;

@@ -59,6 +59,12 @@ namespace Ftrack.Core.Writes
             catch (FtrackException e)
             {
                 LastError = e;
+                if (e is FtrackOutcomeUnknownException { Applied: true })
+                {
+                    // The server has it: resubmitting would only fail on the existing ids.
+                    lock (_lock) State = BatchState.Submitted;
+                    Session.EndBatch(this);
+                }
                 throw;
             }
         }

@@ -14,6 +14,27 @@ namespace Ftrack.Core.Writes
     /// </summary>
     public static class WriteExecutor
     {
+        /// <summary>
+        /// After a lost response: true when the batch's first create exists on the server (so the
+        /// transaction was applied), false when it does not, null when the batch has no create or
+        /// the check itself failed.
+        /// </summary>
+        public static bool? CheckApplied(FtrackSession session, IReadOnlyList<FtrackOperation> operations, CallOptions? options = null)
+        {
+            foreach (var op in operations)
+            {
+                if (op is not CreateOperation create || create.Entity["id"] is not string id) continue;
+                try
+                {
+                    var query = new QueryOperation("select id from " + create.Entity.EntityType + " where id is \"" + id.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"");
+                    var result = (QueryResult)session.Call(new FtrackOperation[] { query }, new CallOptions { Log = options?.Log })[0]!;
+                    return result.Data.Count > 0;
+                }
+                catch (FtrackException) { return null; }
+            }
+            return null;
+        }
+
         private static readonly Regex OperationIndex = new(@"operation\s+#?(\d+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         public static object?[] Execute(FtrackSession session, IReadOnlyList<FtrackOperation> operations, CallOptions? options = null)
@@ -37,6 +58,12 @@ namespace Ftrack.Core.Writes
                 foreach (var op in operations)
                     if (op is UpdateOperation u) foreach (var pair in u.Data) u.Entity.Set(pair.Key, pair.Value);
                 return results;
+            }
+            catch (FtrackTransportException e) when (e.Failure is not (TransportFailure.ConnectionRefused or TransportFailure.NameResolution or TransportFailure.Tls))
+            {
+                // The request may have reached the server and been applied: never resend blindly.
+                // Creates carry client-chosen ids, so whether the (all-or-nothing) batch landed can be checked.
+                throw new FtrackOutcomeUnknownException(e, operations, CheckApplied(session, operations, options));
             }
             catch (FtrackServerException e) when (operations.Count > 1)
             {

@@ -242,7 +242,8 @@ internal static class TestSessions
             SchemaCacheDirectory = cacheDirectory,
         };
         if (timeout is { } t) options.Timeout = t;
-        return new FtrackSession(options);
+        // Retries are tested on their own (RetryTests); elsewhere one attempt keeps counts exact.
+        return new FtrackSession(options) { MaxRetries = 0 };
     }
 }
 
