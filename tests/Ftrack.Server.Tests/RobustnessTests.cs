@@ -70,6 +70,50 @@ public sealed class RobustnessTests : IClassFixture<DemoServerFixture>
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, strict.Status);
     }
 
+    /// <summary>Random creates, updates and deletes with ill-typed values never end in a server error.</summary>
+    [Fact]
+    public async Task RandomWriteOperationsAnswerValidationErrorsNotServerErrors()
+    {
+        await using var server = await TestServer.StartAsync(SeedKind.Demo);
+        var model = Ftrack.Server.Schema.ModelBuilder.Build(Ftrack.Server.Schema.ServedSchemas.Instance.Schemas);
+        var types = model.Types.Values.Where(t => t.PrimaryKey.SequenceEqual(["id"])).Select(t => t.Name).ToArray();
+        var ids = (await server.QueryAsync("select id from Context limit 20")).Select(c => (string)c!["id"]!)
+            .Concat((await server.QueryAsync("select id from Status")).Select(c => (string)c!["id"]!)).ToArray();
+        var idGen = Gen.OneOf(Gen.OneOf(ids), Gen.Guid.Select(g => g.ToString()), Gen.String[0, 5]);
+        var valueGen = Gen.OneOf<JsonNode?>(
+            Gen.Const<JsonNode?>(() => null), Gen.Bool.Select(b => (JsonNode?)b), Gen.Long.Select(l => (JsonNode?)l),
+            Gen.Double.Select(d => double.IsFinite(d) ? (JsonNode?)d : null), Gen.String[0, 8].Select(t => (JsonNode?)t),
+            Gen.Const<JsonNode?>(new JsonObject { ["__type__"] = "datetime", ["value"] = "2026-02-30T10:00:00" }),
+            Gen.DateTime.Select(d => (JsonNode?)new JsonObject { ["__type__"] = "datetime", ["value"] = d.ToString("s") }),
+            Gen.Select(Gen.OneOf(types), idGen, (t, id) => (JsonNode?)new JsonObject { ["__entity_type__"] = t, ["id"] = id }),
+            Gen.Const<JsonNode?>(new JsonArray()), Gen.Const<JsonNode?>(new JsonArray(1, "x")), Gen.Const<JsonNode?>(new JsonObject { ["a"] = 1 }));
+        var operationGen = Gen.Select(Gen.OneOf("create", "update", "delete"), Gen.OneOf(types), idGen, Gen.Int[0, 4], Gen.Int[0, 1000], (action, type, id, count, seed) => (action, type, id, count, seed))
+            .SelectMany(o =>
+            {
+                var attributes = model.Types[o.type].Attributes.Keys.Append("nonsense").ToArray();
+                return Gen.Select(Gen.OneOf(attributes), valueGen).Array[o.count].Select(pairs =>
+                {
+                    var data = new JsonObject { ["__entity_type__"] = o.type };
+                    foreach (var (name, value) in pairs)
+                        data[name] = value?.DeepClone();
+                    var operation = new JsonObject { ["action"] = o.action, ["entity_type"] = o.type };
+                    if (o.action != "create")
+                        operation["entity_key"] = new JsonArray(o.id);
+                    if (o.action != "delete")
+                        operation["entity_data"] = data;
+                    return operation;
+                });
+            });
+        operationGen.Array[1, 3].Sample(operations =>
+        {
+            var answer = server.PostRawAsync(new JsonArray(operations.Select(o => (JsonNode?)o).ToArray()).ToJsonString()).GetAwaiter().GetResult();
+            Assert.Equal(HttpStatusCode.OK, answer.Status);
+            if (answer.Body is JsonObject error)
+                Assert.True((string)error["exception"]! is "ValidationError" or "NoResultFoundError" or "DuplicateEntryError",
+                    $"{error.ToJsonString()} for {new JsonArray(operations.Select(o => (JsonNode?)o.DeepClone()).ToArray()).ToJsonString()}");
+        }, iter: 400, threads: 1);
+    }
+
     private static readonly string[] Seeds =
     [
         "select name, parent.name from Task where status.state.short is DONE order by name desc offset 2 limit 5",
