@@ -110,7 +110,7 @@ namespace Ftrack.Cmdlets
 
             try
             {
-                var info = session.Connect(new CallOptions { Log = WriteVerbose });
+                var info = session.Connect(new CallOptions { Log = WriteVerbose, CancellationToken = _stopping.Token });
                 WriteVerbose("Connected to " + session.Server + " as " + session.ApiUser + " (server version " + (info.Version ?? "unknown") + ").");
             }
             catch (FtrackException e)
@@ -123,6 +123,10 @@ namespace Ftrack.Cmdlets
             FtrackSessionState.Exchange(session);
             if (PassThru) WriteObject(session);
         }
+
+        private readonly System.Threading.CancellationTokenSource _stopping = new();
+
+        protected override void StopProcessing() => _stopping.Cancel();
 
         private void Fail(string id, string message) =>
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), id, ErrorCategory.InvalidArgument, null));

@@ -21,11 +21,19 @@ namespace Ftrack.Cmdlets
             return session!;
         }
 
-        /// <summary>Call options that route log lines to -Verbose and bodies to -Debug (on this thread).</summary>
+        private readonly System.Threading.CancellationTokenSource _stopping = new();
+
+        /// <summary>Cancelled by Ctrl+C (StopProcessing): an in-flight request is abandoned at once.</summary>
+        protected System.Threading.CancellationToken Stopping => _stopping.Token;
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>Call options that route log lines to -Verbose and bodies to -Debug (on this thread), cancelled by Ctrl+C.</summary>
         protected CallOptions NewCallOptions() => new()
         {
             Log = WantsVerbose ? WriteVerbose : null,
             Debug = WantsDebug ? WriteDebug : null,
+            CancellationToken = _stopping.Token,
         };
 
         protected bool WantsVerbose => MyInvocation.BoundParameters.ContainsKey("Verbose")

@@ -93,6 +93,10 @@ namespace Ftrack.Cmdlets
             }
         }
 
-        protected override void StopProcessing() => _current?.Cancel();
+        protected override void StopProcessing()
+        {
+            base.StopProcessing();
+            _current?.Cancel();
+        }
     }
 }
