@@ -124,7 +124,7 @@ public sealed class ProcessTests : IDisposable
     {
         var project = Guid.NewGuid().ToString();
         var shot = Guid.NewGuid().ToString();
-        const int tasks = 20000;
+        const int tasks = 50000;
         using (var server = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--seed", "Empty", "--api-key", "k"))
         {
             using var client = server.Client();
@@ -135,8 +135,12 @@ public sealed class ProcessTests : IDisposable
             var batch = Enumerable.Range(0, tasks)
                 .Select(i => TestServer.Create("Task", new { name = "t" + i, parent_id = shot, type_id = TestServer.TaskTypeId("Generic") }))
                 .ToArray();
-            var pending = PostAsync(client, batch);
-            await Task.Delay(700);
+            // Kill once the whole body has reached the server, so the kill lands while it works on the batch.
+            var sent = new TaskCompletionSource();
+            using var content = new SentSignallingContent(JsonSerializer.Serialize(batch), sent);
+            var pending = client.PostAsync("/api", content);
+            await sent.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await Task.Delay(200);
             server.Process.Kill(); // SIGKILL: no chance to finish or clean up.
             await server.Process.WaitForExitAsync();
             await Assert.ThrowsAnyAsync<Exception>(() => pending);
@@ -149,6 +153,25 @@ public sealed class ProcessTests : IDisposable
             Assert.True(count == 0 || count == tasks, $"found {count} of {tasks} tasks: a partial batch survived");
             var closure = await PostAsync(client, [new { action = "query", expression = $"select id from Task where ancestors any (id is \"{shot}\")" }]);
             Assert.Equal(count, closure[0]!["data"]!.AsArray().Count);
+        }
+    }
+
+    /// <summary>A JSON body that reports when it has been written to the connection.</summary>
+    private sealed class SentSignallingContent(string json, TaskCompletionSource sent) : HttpContent
+    {
+        private readonly byte[] _bytes = System.Text.Encoding.UTF8.GetBytes(json);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(_bytes);
+            await stream.FlushAsync();
+            sent.TrySetResult();
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _bytes.Length;
+            return true;
         }
     }
 }
