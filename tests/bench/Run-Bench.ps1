@@ -1,0 +1,429 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    The benchmark behind "build.ps1 bench": the module against the official JS client on the same
+    stub, our decoder against JsonDocument.Parse, paging, startup, and the local server.
+.DESCRIPTION
+    In one go, on this machine, one step after another (never two measurements at once):
+      1. js       ../shared/bench/ftrack-stub/bench-js.mjs (@ftrack/api 1.11.2), copied with its
+                  lock file into results/js and installed there with npm ci (shared/ is read-only)
+      2. module   per N, a fresh pwsh (Measure-Module.ps1) against the same stub:
+                  $r = Invoke-FtrackQuery $expr -PageSize 0 (held) and ... | Measure-Object
+                  (streamed, default page size); Connect-Ftrack cold and with a warm schema cache;
+                  at the largest N, paging (-PageSize) against one request.
+                  Also the same query through FtrackSession in C# (no PowerShell), and
+                  Import-Module in fresh pwsh processes.
+      3. decoder  Ftrack.Bench (C#) on the payload the stub saved: ResponseReader beside
+                  JsonDocument.Parse; time, bytes allocated, bytes retained per task
+      4. local    the bundled local server (Measure-LocalServer.ps1): rows/s of a 1,000-row query
+                  with nested projections, creates/s in 10,000-entity batches, query time as the
+                  table grows (10k -> 50k; 10k -> 100k with -Full)
+    Prints the tables and PASS/MISS lines for the targets, and writes them with the raw JSON lines
+    to results/bench-<date>.md. Any failure (no node, npm, wrong row counts) throws.
+.EXAMPLE
+    dotnet pwsh ./build.ps1 bench
+.EXAMPLE
+    dotnet pwsh tests/bench/Run-Bench.ps1 -ModulePath out/Ftrack/Ftrack.psd1 -Skip local -Repeats 5
+#>
+[CmdletBinding()]
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/Ftrack/Ftrack.psd1'),
+    [int[]] $N = @(10000, 50000),
+    [ValidateRange(1, 50)]
+    [int] $Repeats = 3,
+    [int[]] $PageSize = @(1000, 5000, 10000),
+    # Grow the local server to 100,000 tasks (default 50,000).
+    [switch] $Full,
+    [ValidateSet('js', 'module', 'decoder', 'local')]
+    [string[]] $Skip = @(),
+    [string] $OutputDirectory = (Join-Path $PSScriptRoot 'results')
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$BenchStart = [Diagnostics.Stopwatch]::StartNew()
+$RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$ModulePath = (Resolve-Path $ModulePath).Path
+$N = @($N | Sort-Object -Unique)
+$MaxN = $N[-1]
+$Expression = 'select id, name, description, bid, start_date, end_date, created_at, status.name, status.color, type.name, priority.name, parent.name, parent.parent.name, project.name from Task'
+$Raw = [Collections.Generic.List[string]]::new()      # every JSON line, as measured
+$Rows = [Collections.Generic.List[object]]::new()     # the same, parsed, with a "source"
+New-Item -ItemType Directory -Force -Path $OutputDirectory | Out-Null
+
+function Write-Step([string] $text) { Write-Host "[bench $([math]::Round($BenchStart.Elapsed.TotalSeconds))s] $text" -ForegroundColor Cyan }
+
+function Find-SharedBench {
+    # shared/ sits beside the clone (../shared) in CI and in a developer's workplace alike.
+    $dir = $RepoRoot
+    while ($dir) {
+        $candidate = Join-Path $dir 'shared/bench/ftrack-stub'
+        if (Test-Path (Join-Path $candidate 'stub.mjs')) { return (Resolve-Path (Join-Path $candidate '../..')).Path }
+        $parent = Split-Path $dir -Parent
+        if ($parent -eq $dir) { break }
+        $dir = $parent
+    }
+    throw "No shared/bench/ftrack-stub above $RepoRoot: the benchmark needs the shared stub (../shared beside the clone)."
+}
+
+function Assert-Command([string] $name, [string] $why) {
+    if (-not (Get-Command $name -CommandType Application -ErrorAction SilentlyContinue)) { throw "'$name' is not on PATH: $why" }
+}
+
+# The pwsh running this script, as a command line (pwsh itself, or "dotnet pwsh" from the tool manifest).
+function Get-PwshCommand {
+    $self = [Environment]::ProcessPath
+    if ($self -and [IO.Path]::GetFileNameWithoutExtension($self) -eq 'pwsh') { return @($self) }
+    $entry = [Environment]::GetCommandLineArgs()[0]
+    if ($entry -like '*.dll') { return @($self, $entry) }
+    return @('pwsh')
+}
+$Pwsh = @(Get-PwshCommand)
+
+function Add-JsonLines([string[]] $lines, [string] $source) {
+    $added = 0
+    foreach ($line in $lines) {
+        if ($line -notmatch '^\s*\{') { continue }
+        $Raw.Add($line.Trim())
+        $row = $line | ConvertFrom-Json
+        $row | Add-Member -NotePropertyName source -NotePropertyValue $source -Force
+        $Rows.Add($row)
+        $added++
+    }
+    $added
+}
+
+function Invoke-Child([string] $what, [string] $file, [object[]] $arguments, [string] $source) {
+    $lines = & $file @arguments
+    $code = $LASTEXITCODE
+    if ($code -ne 0) { throw "$what failed with exit code $code." }
+    if ((Add-JsonLines @($lines) $source) -eq 0) { throw "$what printed no measurement." }
+}
+
+function Invoke-PwshScript([string] $what, [string] $script, [object[]] $arguments, [string] $source) {
+    $lines = & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $script @arguments
+    if ($LASTEXITCODE -ne 0) { throw "$what failed with exit code $LASTEXITCODE." }
+    if ((Add-JsonLines @($lines) $source) -eq 0) { throw "$what printed no measurement." }
+}
+
+function Start-BenchStub([string] $stubPath, [int] $count, [string] $payloadDir) {
+    $psi = [Diagnostics.ProcessStartInfo]::new('node', "`"$stubPath`"")
+    $psi.Environment['N'] = "$count"
+    $psi.Environment['PORT'] = '0'
+    $psi.Environment['SAVE_PAYLOAD_DIR'] = $payloadDir
+    $psi.RedirectStandardOutput = $true
+    $psi.UseShellExecute = $false
+    $process = [Diagnostics.Process]::Start($psi)
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait([TimeSpan]::FromSeconds(120)) -or $line.Result -notmatch '^LISTENING (\S+) N=(\d+) bytes=(\d+) sha256=(\w+)') {
+        try { $process.Kill() } catch { }
+        throw "The stub (N=$count) did not start: $(if ($line.IsCompleted) { $line.Result } else { 'no LISTENING line within 120 s' })"
+    }
+    [pscustomobject]@{ Url = $Matches[1]; N = [int]$Matches[2]; Bytes = [long]$Matches[3]; Sha256 = $Matches[4]; Process = $process }
+}
+
+function Stop-BenchStub($stub) {
+    if ($stub -and -not $stub.Process.HasExited) { $stub.Process.Kill(); $stub.Process.WaitForExit(5000) | Out-Null }
+}
+
+function Get-Row([string] $source, [scriptblock] $where) {
+    @($Rows | Where-Object { $_.source -eq $source } | Where-Object $where)
+}
+function Get-One([string] $source, [scriptblock] $where, [string] $what) {
+    $found = @(Get-Row $source $where)
+    if ($found.Count -ne 1) { throw "Expected one $what measurement, found $($found.Count)." }
+    $found[0]
+}
+
+# ---------------------------------------------------------------------------------------------
+# Prerequisites
+# ---------------------------------------------------------------------------------------------
+$Shared = Find-SharedBench
+$StubSource = Join-Path $Shared 'bench/ftrack-stub'
+Assert-Command node 'the stub and the official JS client run on Node.js (20 or newer).'
+if ('js' -notin $Skip) { Assert-Command npm 'npm installs the official JS client (@ftrack/api) for the comparison.' }
+Assert-Command dotnet 'the decoder benchmark is a .NET console app.'
+$nodeVersion = (& node --version).Trim()
+if ([version]($nodeVersion.TrimStart('v')) -lt [version]'20.0') { throw "Node.js $nodeVersion is too old: bench-js.mjs needs 20 or newer." }
+$LoadBefore = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' ' } else { 'n/a' }
+Write-Step "module $ModulePath; shared $Shared; node $nodeVersion; load average $LoadBefore"
+
+# The working copy of the stub and the JS bench: shared/ is read-only, so npm ci runs here. stub.mjs
+# finds its fixtures at ../../fixtures/ftrack-server: results/js/fixtures links to shared/fixtures.
+$JsRoot = Join-Path $OutputDirectory 'js'
+$JsDir = Join-Path $JsRoot 'bench/ftrack-stub'
+New-Item -ItemType Directory -Force -Path $JsDir | Out-Null
+foreach ($file in 'package.json', 'package-lock.json', 'stub.mjs', 'bench-js.mjs') { Copy-Item (Join-Path $StubSource $file) $JsDir -Force }
+$fixtures = Join-Path $JsRoot 'fixtures'
+if (-not (Test-Path (Join-Path $fixtures 'ftrack-server'))) {
+    if (Test-Path $fixtures) { Remove-Item $fixtures -Recurse -Force }
+    try { New-Item -ItemType SymbolicLink -Path $fixtures -Target (Join-Path $Shared 'fixtures') | Out-Null }
+    catch { Copy-Item (Join-Path $Shared 'fixtures') $fixtures -Recurse }   # e.g. Windows without symlink rights
+}
+$Stub = Join-Path $JsDir 'stub.mjs'
+$PayloadDir = Join-Path $OutputDirectory 'payloads'
+New-Item -ItemType Directory -Force -Path $PayloadDir | Out-Null
+
+# ---------------------------------------------------------------------------------------------
+# 1. The official JS client
+# ---------------------------------------------------------------------------------------------
+if ('js' -notin $Skip) {
+    $lockHash = (Get-FileHash (Join-Path $JsDir 'package-lock.json') -Algorithm SHA256).Hash
+    $marker = Join-Path $JsDir 'node_modules/.bench-lock-sha256'
+    if (-not (Test-Path $marker) -or (Get-Content -Raw $marker).Trim() -ne $lockHash -or -not (Test-Path (Join-Path $JsDir 'node_modules/@ftrack/api/package.json'))) {
+        Write-Step 'npm ci (official JS client @ftrack/api)'
+        Push-Location $JsDir
+        try { & npm ci --no-audit --no-fund --loglevel=error | Out-Host; $npmCode = $LASTEXITCODE } finally { Pop-Location }
+        if ($npmCode -ne 0) { throw "npm ci failed in $JsDir (exit code $npmCode): the JS client could not be installed from the npm registry." }
+        Set-Content -Path $marker -Value $lockHash
+    }
+    $apiVersion = (Get-Content -Raw (Join-Path $JsDir 'node_modules/@ftrack/api/package.json') | ConvertFrom-Json).version
+    if ($apiVersion -ne '1.11.2') { throw "npm installed @ftrack/api $apiVersion, expected 1.11.2." }
+
+    Write-Step "JS client: node bench-js.mjs NS='$($N -join ' ')' REPEATS=$Repeats MODES='moment iso'"
+    $saved = @{ NS = $env:NS; REPEATS = $env:REPEATS; MODES = $env:MODES; STUB_URL = $env:STUB_URL }
+    $env:NS = $N -join ' '; $env:REPEATS = "$Repeats"; $env:MODES = 'moment iso'; $env:STUB_URL = $null
+    Push-Location $JsDir
+    try {
+        $lines = & node bench-js.mjs
+        $jsCode = $LASTEXITCODE
+    }
+    finally {
+        Pop-Location
+        foreach ($k in $saved.Keys) { Set-Item "env:$k" -Value $saved[$k] }
+    }
+    $lines | Where-Object { $_ -notmatch '^\s*\{' } | Out-Host
+    if ($jsCode -ne 0) { throw "bench-js.mjs failed (exit code $jsCode); its messages are above." }
+    $null = Add-JsonLines @($lines) 'js'
+    foreach ($count in $N) {
+        foreach ($mode in 'moment', 'iso') {
+            $null = Get-One 'js' { $_.n -eq $count -and $_.mode -eq $mode } "JS ($mode, N=$count)"
+        }
+    }
+}
+
+# ---------------------------------------------------------------------------------------------
+# 2 + 3. The module, the client without PowerShell, and the decoder, per N
+# ---------------------------------------------------------------------------------------------
+$BenchProject = Join-Path $PSScriptRoot 'Ftrack.Bench/Ftrack.Bench.csproj'
+$BenchDll = Join-Path $PSScriptRoot 'Ftrack.Bench/bin/Release/net10.0/Ftrack.Bench.dll'
+if ('module' -notin $Skip -or 'decoder' -notin $Skip) {
+    Write-Step 'dotnet build Ftrack.Bench (Release)'
+    & dotnet build $BenchProject -c Release -nologo --verbosity quiet '-clp:NoSummary;ErrorsOnly' | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "Building $BenchProject failed (exit code $LASTEXITCODE)." }
+
+    foreach ($count in $N) {
+        Write-Step "stub N=$count"
+        $stub = Start-BenchStub $Stub $count $PayloadDir
+        try {
+            if ($stub.N -ne $count) { throw "The stub serves N=$($stub.N), expected $count." }
+            $js = @(Get-Row 'js' { $_.n -eq $count })
+            if ($js.Count -and $js[0].bytes -ne $stub.Bytes) { throw "The stub serves $($stub.Bytes) bytes for N=$count but the JS run saw $($js[0].bytes): not the same payload." }
+            if ('module' -notin $Skip) {
+                Write-Step "module N=$count (fresh pwsh$(if ($count -eq $MaxN) { ', with paging' }))"
+                $arguments = @('-ModulePath', $ModulePath, '-Url', $stub.Url, '-N', $count, '-Repeats', $Repeats)
+                if ($count -eq $MaxN) { $arguments += @('-Paging', '-PageSize', ($PageSize -join ',')) }
+                Invoke-PwshScript "Measure-Module.ps1 (N=$count)" (Join-Path $PSScriptRoot 'Measure-Module.ps1') $arguments 'module'
+                Write-Step "FtrackSession in C# N=$count"
+                Invoke-Child "Ftrack.Bench session (N=$count)" 'dotnet' @($BenchDll, 'session', '--url', $stub.Url, '--n', $count, '--repeats', $Repeats) 'session'
+            }
+        }
+        finally { Stop-BenchStub $stub }
+
+        if ('decoder' -notin $Skip) {
+            $payload = Join-Path $PayloadDir "payload_$count.json"
+            if (-not (Test-Path $payload)) { throw "The stub did not save $payload (SAVE_PAYLOAD_DIR)." }
+            if ((Get-Item $payload).Length -ne $stub.Bytes) { throw "$payload has $((Get-Item $payload).Length) bytes, the stub served $($stub.Bytes)." }
+            Write-Step "decoder N=$count"
+            Invoke-Child "Ftrack.Bench decode (N=$count)" 'dotnet' @($BenchDll, 'decode', '--payload', $payload, '--n', $count, '--repeats', [math]::Max($Repeats, 5)) 'decoder'
+        }
+    }
+
+    if ('module' -notin $Skip) {
+        Write-Step 'Import-Module in fresh pwsh processes'
+        $script = "`$w = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$($ModulePath -replace "'", "''")'; `$ms = `$w.Elapsed.TotalMilliseconds; " +
+            "if (-not (Get-Command Invoke-FtrackQuery -ErrorAction SilentlyContinue)) { throw 'Ftrack did not load' }; [Console]::Out.WriteLine(`$ms)"
+        $imports = foreach ($i in 1..([math]::Max($Repeats, 3))) {
+            $out = & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
+            if ($LASTEXITCODE -ne 0) { throw "Import-Module in a fresh pwsh failed (exit code $LASTEXITCODE)." }
+            [double]::Parse(@($out)[-1], [Globalization.CultureInfo]::InvariantCulture)
+        }
+        $sorted = @($imports | Sort-Object)
+        $line = @{ kind = 'import'; ms_first = [math]::Round($imports[0], 1); ms_best = [math]::Round($sorted[0], 1)
+            ms_median = [math]::Round($sorted[[int][math]::Floor($sorted.Count / 2)], 1); processes = $sorted.Count } | ConvertTo-Json -Compress
+        $null = Add-JsonLines @($line) 'import'
+    }
+}
+
+# ---------------------------------------------------------------------------------------------
+# 4. The local server
+# ---------------------------------------------------------------------------------------------
+if ('local' -notin $Skip) {
+    $milestones = if ($Full) { @(10000, 50000, 100000) } else { @(10000, 50000) }
+    Write-Step "local server: $($milestones -join ' -> ') tasks"
+    Invoke-PwshScript 'Measure-LocalServer.ps1' (Join-Path $PSScriptRoot 'Measure-LocalServer.ps1') @('-ModulePath', $ModulePath, '-Milestone', ($milestones -join ','), '-Repeats', $Repeats) 'local'
+}
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+$LoadAfter = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' ' } else { 'n/a' }
+$md = [Collections.Generic.List[string]]::new()
+$verdicts = [Collections.Generic.List[string]]::new()
+function Format-Ms($v) { if ($null -eq $v) { 'n/a' } else { '{0:N0}' -f [double]$v } }
+function Format-Ratio($a, $b) { if ($null -eq $a -or $null -eq $b -or [double]$b -eq 0) { 'n/a' } else { '{0:N2}×' -f ([double]$a / [double]$b) } }
+function Add-Table([string] $title, [string[]] $header, [object[][]] $body, [string] $note = '') {
+    $md.Add("### $title"); $md.Add('')
+    if ($note) { $md.Add($note); $md.Add('') }
+    $md.Add('| ' + ($header -join ' | ') + ' |')
+    $md.Add('|' + (($header | ForEach-Object { '---' }) -join '|') + '|')
+    foreach ($r in $body) { $md.Add('| ' + (($r | ForEach-Object { "$_" }) -join ' | ') + ' |') }
+    $md.Add('')
+}
+function Add-Verdict([string] $target, [Nullable[bool]] $pass, [string] $evidence) {
+    $word = if ($null -eq $pass) { 'SKIP' } elseif ($pass) { 'PASS' } else { 'MISS' }
+    $verdicts.Add("$word  $target — $evidence")
+}
+function First-Or-Null([object[]] $items) { if ($items.Count) { $items[0] } else { $null } }
+
+$cpu = try { ((Get-Content /proc/cpuinfo -ErrorAction Stop | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1] } catch { 'unknown CPU' }
+$md.Add("# Ftrack module benchmark, $([datetime]::UtcNow.ToString('yyyy-MM-dd HH:mm')) UTC")
+$md.Add('')
+$md.Add("Machine: $([Environment]::ProcessorCount) CPUs ($cpu), $([Runtime.InteropServices.RuntimeInformation]::OSDescription); " +
+    "pwsh $($PSVersionTable.PSVersion), .NET $([Environment]::Version), node $nodeVersion. Load average before $LoadBefore, after $LoadAfter " +
+    "(other work on the machine skews every number). Repeats: $Repeats. Commit $(try { (& git -C $RepoRoot rev-parse --short HEAD) } catch { 'n/a' }).")
+$md.Add('')
+$md.Add("Expression: ``$Expression``")
+$md.Add('')
+$md.Add('Times in ms. "first" is the first query of a fresh process (cold JIT); best/median are over the repeats after it.')
+$md.Add('')
+
+# Whole query
+$body = foreach ($count in $N) {
+    $iso = First-Or-Null (Get-Row 'js' { $_.n -eq $count -and $_.mode -eq 'iso' })
+    $moment = First-Or-Null (Get-Row 'js' { $_.n -eq $count -and $_.mode -eq 'moment' })
+    $held = First-Or-Null (Get-Row 'module' { $_.n -eq $count -and $_.kind -eq 'held' })
+    $streamed = First-Or-Null (Get-Row 'module' { $_.n -eq $count -and $_.kind -eq 'streamed' })
+    $session = First-Or-Null (Get-Row 'session' { $_.n -eq $count })
+    $rowsOut = @()
+    if ($iso) { $rowsOut += , @('JS @ftrack/api 1.11.2, decodeDatesAsIso', $count, (Format-Ms $iso.query_ms_first), (Format-Ms $iso.query_ms_best), (Format-Ms $iso.query_ms_median), '1.00×', "peak RSS $($iso.rss_mib) MiB") }
+    if ($moment) { $rowsOut += , @('JS @ftrack/api 1.11.2, moment dates (default)', $count, (Format-Ms $moment.query_ms_first), (Format-Ms $moment.query_ms_best), (Format-Ms $moment.query_ms_median), (Format-Ratio $moment.query_ms_median ${iso}?.query_ms_median), "peak RSS $($moment.rss_mib) MiB") }
+    if ($held) { $rowsOut += , @('**module** `$r = Invoke-FtrackQuery $expr -PageSize 0`', $count, (Format-Ms $held.ms_first), (Format-Ms $held.ms_best), (Format-Ms $held.ms_median), (Format-Ratio $held.ms_median ${iso}?.query_ms_median), "retained $('{0:N0}' -f $held.retained_per_entity) B/entity") }
+    if ($streamed) { $rowsOut += , @('**module** `Invoke-FtrackQuery $expr | Measure-Object` (default page size)', $count, (Format-Ms $streamed.ms_first), (Format-Ms $streamed.ms_best), (Format-Ms $streamed.ms_median), (Format-Ratio $streamed.ms_median ${iso}?.query_ms_median), "$($streamed.requests) requests") }
+    if ($session) { $rowsOut += , @('client alone: FtrackSession.Call in C#, held', $count, (Format-Ms $session.ms_first), (Format-Ms $session.ms_best), (Format-Ms $session.ms_median), (Format-Ratio $session.ms_median ${iso}?.query_ms_median), '') }
+    $rowsOut
+}
+if ($body) { Add-Table 'Whole query on the stub (HTTP + JSON + decode)' @('client', 'N', 'first', 'best', 'median', 'median ÷ JS iso median', 'notes') $body }
+
+# Decoder
+$body = foreach ($count in $N) {
+    $floor = First-Or-Null (Get-Row 'decoder' { $_.n -eq $count -and $_.what -eq 'JsonDocument.Parse' })
+    $iso = First-Or-Null (Get-Row 'js' { $_.n -eq $count -and $_.mode -eq 'iso' })
+    foreach ($d in Get-Row 'decoder' { $_.n -eq $count }) {
+        , @($d.what, $count, ('{0:N1}' -f ($d.bytes / 1MB)), (Format-Ms $d.ms_best), (Format-Ms $d.ms_median), (Format-Ratio $d.ms_best ${floor}?.ms_best),
+            $(if ($d.what -like 'Ftrack*') { '{0:N0}' -f $d.alloc_per_task } else { 'pooled' }),
+            $(if ($null -ne $d.retained_per_task -and $d.what -like 'Ftrack*') { '{0:N0}' -f $d.retained_per_task } else { '—' }))
+    }
+    if ($iso) {
+        , @('JS: JSON.parse + session.decode (iso), for reference', $count, ('{0:N1}' -f ($iso.bytes / 1MB)), (Format-Ms ($iso.parse_ms + $iso.decode_ms)), '—', (Format-Ratio ($iso.parse_ms + $iso.decode_ms) ${floor}?.ms_best), '—', '—')
+    }
+}
+if ($body) { Add-Table 'Decoder alone on the saved payload (in memory)' @('decoder', 'N', 'MiB', 'best', 'median', 'best ÷ JsonDocument', 'bytes allocated / task', 'bytes retained / task') $body 'JsonDocument rents its buffers from ArrayPool, so its allocations and retained bytes do not show in the GC counters.' }
+
+# Paging
+$paging = @(Get-Row 'module' { $_.n -eq $MaxN -and $_.kind -like 'paging-*' })
+$fastest = $null
+if ($paging) {
+    $oneHeld = First-Or-Null @($paging | Where-Object { $_.kind -eq 'paging-held' -and "$($_.page_size)" -eq '0' })
+    $oneStreamed = First-Or-Null @($paging | Where-Object { $_.kind -eq 'paging-streamed' -and "$($_.page_size)" -eq '0' })
+    $body = foreach ($size in @(0) + $PageSize) {
+        $h = First-Or-Null @($paging | Where-Object { $_.kind -eq 'paging-held' -and "$($_.page_size)" -eq "$size" })
+        $s = First-Or-Null @($paging | Where-Object { $_.kind -eq 'paging-streamed' -and "$($_.page_size)" -eq "$size" })
+        , @($(if ($size -eq 0) { 'one request (-PageSize 0)' } else { '{0:N0}' -f $size }), $h.requests,
+            (Format-Ms $h.ms_best), (Format-Ms $h.ms_median), (Format-Ratio $h.ms_median $oneHeld.ms_median),
+            (Format-Ms $s.ms_best), (Format-Ms $s.ms_median), (Format-Ratio $s.ms_median $oneStreamed.ms_median))
+    }
+    $candidates = @($paging | Where-Object { $_.kind -eq 'paging-streamed' -and "$($_.page_size)" -ne '0' } | Sort-Object ms_median)
+    $fastest = First-Or-Null $candidates
+    $fastestHeld = First-Or-Null @($paging | Where-Object { $_.kind -eq 'paging-held' -and "$($_.page_size)" -ne '0' } | Sort-Object ms_median)
+    Add-Table "Paging: $('{0:N0}' -f $MaxN) rows through the module" @('page size', 'requests', 'held best', 'held median', 'held ÷ one request', 'streamed best', 'streamed median', 'streamed ÷ one request') $body `
+        ("Fastest page size by streamed median: **$('{0:N0}' -f $fastest.page_size)** ($(Format-Ms $fastest.ms_median) ms); by held median: **$('{0:N0}' -f $fastestHeld.page_size)** ($(Format-Ms $fastestHeld.ms_median) ms). " +
+         "The module's default is $(try { [Ftrack.Core.Query.QueryPaging]::DefaultPageSize } catch { '5000 (QueryPaging.DefaultPageSize)' }).")
+}
+
+# Startup
+$import = First-Or-Null (Get-Row 'import' { $true })
+$connect = First-Or-Null (Get-Row 'module' { $_.kind -eq 'connect' -and $_.n -eq $MaxN })
+$isoMax = First-Or-Null (Get-Row 'js' { $_.n -eq $MaxN -and $_.mode -eq 'iso' })
+if ($import -or $connect) {
+    $body = @()
+    if ($import) { $body += , @('Import-Module Ftrack, fresh pwsh', (Format-Ms $import.ms_first), (Format-Ms $import.ms_best), (Format-Ms $import.ms_median), '—', "$($import.processes) processes") }
+    if ($connect) {
+        $body += , @('Connect-Ftrack, cold schema cache (first in process)', (Format-Ms $connect.cold_ms), '—', '—', $connect.cold_requests, ('{0:N0} bytes received' -f $connect.cold_bytes))
+        $body += , @('Connect-Ftrack, warm schema cache', (Format-Ms $connect.cached_ms_first), (Format-Ms $connect.cached_ms_best), (Format-Ms $connect.cached_ms_median), $connect.cached_requests, ('{0:N0} bytes received' -f $connect.cached_bytes))
+    }
+    if ($isoMax) { $body += , @('JS: new Session + initializing (cold, for reference)', (Format-Ms $isoMax.init_ms), '—', '—', '—', '') }
+    Add-Table 'Startup' @('step', 'first', 'best', 'median', 'requests', 'notes') $body
+}
+
+# Local server
+$local = @(Get-Row 'local' { $true })
+if ($local) {
+    $start = First-Or-Null @($local | Where-Object kind -eq 'local-start')
+    $hier = First-Or-Null @($local | Where-Object kind -eq 'local-hierarchy')
+    $creates = @($local | Where-Object kind -eq 'local-create')
+    $body = @(, @('server start (Start-FtrackLocalServer -Seed Empty, in memory)', (Format-Ms $start.ms), '', ''))
+    $body += , @("create $($hier.creates) contexts (project, sequences, shots), one batch", (Format-Ms $hier.ms), ('{0:N0}/s' -f ($hier.creates / ($hier.ms / 1000))), '')
+    foreach ($c in $creates) { $body += , @("create $('{0:N0}' -f $c.batch) Tasks, one batch (table then $('{0:N0}' -f $c.tasks_after))", (Format-Ms $c.ms), ('{0:N0}/s' -f $c.per_second), '') }
+    $queries = @($local | Where-Object kind -eq 'local-query')
+    $tasksSeen = @($queries | ForEach-Object tasks | Sort-Object -Unique)
+    foreach ($q in $queries) {
+        $base = First-Or-Null @($queries | Where-Object { $_.query -eq $q.query -and $_.tasks -eq $tasksSeen[0] })
+        $label = switch ($q.query) { 'first1000' { 'first 1,000 rows' } 'last1000' { 'last 1,000 rows (deep offset)' } 'all' { 'all rows, streamed (default page size)' } 'all1000' { 'all rows, streamed in pages of 1,000' } }
+        $body += , @("query, $label, table of $('{0:N0}' -f $q.tasks)", "$(Format-Ms $q.ms_median) (best $(Format-Ms $q.ms_best))", ('{0:N0} rows/s' -f $q.rows_per_second),
+            $(if ($q.tasks -ne $tasksSeen[0]) { "$(Format-Ratio $q.ms_median $base.ms_median) the time at $('{0:N0}' -f $tasksSeen[0]) tasks" } else { '' }))
+    }
+    Add-Table 'Local server (through the module)' @('step', 'ms (median)', 'rate', 'growth') $body `
+        ('Query: `select name, parent.name, parent.parent.name, status.name, type.name from Task` (three nested projections); ' + "Tasks under Shots under Sequences under one Project. $(if (-not $Full) { 'Run with -Full to grow to 100,000 tasks.' })")
+}
+
+# Targets
+if ($isoMax) {
+    $held = First-Or-Null (Get-Row 'module' { $_.n -eq $MaxN -and $_.kind -eq 'held' })
+    if ($held) {
+        $ratio = $held.ms_median / $isoMax.query_ms_median
+        Add-Verdict "end-to-end $('{0:N0}' -f $MaxN) held ≤ 0.5× JS (iso) whole query (aim 0.25×)" ($ratio -le 0.5) ("module median $(Format-Ms $held.ms_median) ms vs JS iso median $(Format-Ms $isoMax.query_ms_median) ms = {0:N2}× (best {1:N2}×){2}" -f $ratio, ($held.ms_best / $isoMax.query_ms_best), $(if ($ratio -le 0.25) { '; aim met' } else { '; aim 0.25× not met' }))
+    }
+}
+else { Add-Verdict 'end-to-end held ≤ 0.5× JS' $null 'JS run skipped' }
+$ours = First-Or-Null (Get-Row 'decoder' { $_.n -eq $MaxN -and $_.what -eq 'Ftrack.Core ResponseReader (held)' })
+$floor = First-Or-Null (Get-Row 'decoder' { $_.n -eq $MaxN -and $_.what -eq 'JsonDocument.Parse' })
+if ($ours -and $floor) { Add-Verdict 'decoder ≤ 2× JsonDocument.Parse' ($ours.ms_best / $floor.ms_best -le 2) ("{0:N0} ms vs {1:N0} ms = {2:N2}× (best of {3}, N={4:N0})" -f $ours.ms_best, $floor.ms_best, ($ours.ms_best / $floor.ms_best), $ours.repeats, $MaxN) }
+else { Add-Verdict 'decoder ≤ 2× JsonDocument.Parse' $null 'decoder run skipped' }
+$heldMax = First-Or-Null (Get-Row 'module' { $_.n -eq $MaxN -and $_.kind -eq 'held' })
+if ($heldMax -or $ours) {
+    $worst = @(@(${heldMax}?.retained_per_entity, ${ours}?.retained_per_task) | Where-Object { $null -ne $_ } | Sort-Object)[-1]
+    Add-Verdict 'retained < 1 KB per task' ($worst -lt 1024) ("module `$r: $(if ($heldMax) { '{0:N0}' -f $heldMax.retained_per_entity } else { 'n/a' }) B/entity (with PowerShell's wrappers); decoder result alone: $(if ($ours) { '{0:N0}' -f $ours.retained_per_task } else { 'n/a' }) B/task")
+}
+if ($paging) {
+    foreach ($kind in 'held', 'streamed') {
+        $one = First-Or-Null @($paging | Where-Object { $_.kind -eq "paging-$kind" -and "$($_.page_size)" -eq '0' })
+        $k = First-Or-Null @($paging | Where-Object { $_.kind -eq "paging-$kind" -and "$($_.page_size)" -eq '1000' })
+        if ($one -and $k) { Add-Verdict "paging 1,000 within 1.3× of one request ($kind)" ($k.ms_median / $one.ms_median -le 1.3) ("{0:N0} ms in {1} requests vs {2:N0} ms in one = {3:N2}×" -f $k.ms_median, $k.requests, $one.ms_median, ($k.ms_median / $one.ms_median)) }
+    }
+}
+if ($import) { Add-Verdict 'Import-Module < 0.5 s' ($import.ms_median -lt 500) ("median $(Format-Ms $import.ms_median) ms over $($import.processes) fresh processes (first $(Format-Ms $import.ms_first) ms)") }
+if ($connect) { Add-Verdict 'Connect with cached schemas = 1 small request' ($connect.cached_requests -eq 1 -and $connect.cached_bytes -lt 4096) ("$($connect.cached_requests) request(s), $('{0:N0}' -f $connect.cached_bytes) bytes received, median $(Format-Ms $connect.cached_ms_median) ms (cold: $($connect.cold_requests) request(s), $('{0:N0}' -f $connect.cold_bytes) bytes)") }
+
+$md.Add('### Targets'); $md.Add('')
+$md.Add('```'); foreach ($v in $verdicts) { $md.Add($v) }; $md.Add('```'); $md.Add('')
+$md.Add("Whole run: $([math]::Round($BenchStart.Elapsed.TotalSeconds)) s.")
+$md.Add('')
+$md.Add('### Raw measurements (JSON lines)'); $md.Add('')
+$md.Add('```'); foreach ($line in $Raw) { $md.Add($line) }; $md.Add('```')
+
+$report = Join-Path $OutputDirectory ("bench-{0}.md" -f [datetime]::UtcNow.ToString('yyyy-MM-dd-HHmm'))
+$md | Set-Content -Path $report -Encoding utf8
+Write-Host ''
+$md | Where-Object { $_ -notmatch '^### Raw' } | Select-Object -First ($md.IndexOf('### Raw measurements (JSON lines)')) | Out-Host
+Write-Host "Report: $report" -ForegroundColor Green
