@@ -358,8 +358,9 @@ namespace Ftrack.Core.Transport
                 options.Debug?.Invoke("Response: " + bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes, " + results.Length + " result(s)");
                 return results;
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException || e is InvalidOperationException { InnerException: DecoderFallbackException } || e is DecoderFallbackException)
             {
+                // Invalid UTF-8 inside a string surfaces from System.Text.Json as InvalidOperationException.
                 bytes = reader.BytesRead;
                 throw new FtrackProtocolException("The server's answer is not valid JSON (" + e.Message + "): the server or a proxy sent something other than the ftrack API.", status, e);
             }
