@@ -107,3 +107,19 @@ Describe 'Format views' {
         $text | Should -Match $Header
     }
 }
+
+Describe 'Tab completion' {
+    BeforeAll { $script:tab = Start-FtrackLocalServer -Seed Demo; $tab | Connect-Ftrack }
+    AfterAll { $tab | Stop-FtrackLocalServer }
+
+    It 'completes <Line>' -ForEach @(
+        @{ Line = 'New-FtrackEntity -EntityType AssetB'; Expect = 'AssetBuild' }
+        @{ Line = 'Get-FtrackEntity -EntityType Task -Property status.na'; Expect = 'status.name' }
+        @{ Line = 'New-FtrackEntity -EntityType Shot -IdentifyingProperty par'; Expect = 'parent' }
+        @{ Line = "Invoke-FtrackQuery 'select name from Seq"; Expect = "'select name from Sequence'" }
+        @{ Line = "Invoke-FtrackQuery 'select name from Task where parent.na"; Expect = "'select name from Task where parent.name'" }
+    ) {
+        $result = TabExpansion2 -inputScript $Line -cursorColumn $Line.Length
+        $result.CompletionMatches.CompletionText | Should -Contain $Expect
+    }
+}

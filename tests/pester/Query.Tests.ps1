@@ -79,10 +79,12 @@ Describe 'Invoke-FtrackQuery' {
         ($rows[0] | ConvertTo-Json -Depth 5) | Should -Match '"project"'
     }
 
-    It 'formats entities as a table with type, name and id' {
-        $text = Invoke-FtrackQuery $expr -First 2 | Format-Table | Out-String
+    It 'formats tasks with their own view, and any other entity as type, name and id' {
+        $tasks = Invoke-FtrackQuery $expr -First 2
+        $tasks | Format-Table | Out-String -Width 200 | Should -Match 'Name\s+Parent\s+Type\s+Status\s+Priority'
+        $text = $tasks.priority | Format-Table | Out-String -Width 200
         $text | Should -Match 'Type\s+Name\s+Id'
-        $text | Should -Match 'Task'
+        $text | Should -Match 'Priority'
     }
 }
 

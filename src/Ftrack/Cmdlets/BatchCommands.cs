@@ -46,8 +46,11 @@ namespace Ftrack.Cmdlets
             if (!ShouldProcess("Submitting " + folded.Count + " operation(s) in one request to " + session.Server + ":" + Environment.NewLine + listing,
                     "Submit " + folded.Count + " operation(s) to " + session.Server + "?", "Submit-FtrackBatch"))
                 return;
+            var progress = new ProgressRecord(0x0F78, "Submit-FtrackBatch", "Sending " + folded.Count + " operations in one request") { PercentComplete = -1 };
+            var showProgress = folded.Count >= 100;
             try
             {
+                if (showProgress) WriteProgress(progress);
                 batch.Submit(NewCallOptions());
             }
             catch (FtrackException e)
@@ -56,6 +59,10 @@ namespace Ftrack.Cmdlets
                 record.ErrorDetails = new ErrorDetails(e.Message + " Nothing was applied; the batch is still open: fix it and Submit-FtrackBatch again, or Undo-FtrackBatch.");
                 ThrowTerminatingError(record);
                 return;
+            }
+            finally
+            {
+                if (showProgress) { progress.RecordType = ProgressRecordType.Completed; WriteProgress(progress); }
             }
             WriteVerbose("Submitted " + folded.Count + " operation(s) in one request.");
             foreach (var op in folded)

@@ -31,6 +31,7 @@ namespace Ftrack.Cmdlets
 
         /// <summary>Projections to load (e.g. name, status.name); the type's default projections when omitted.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(AttributeCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Property { get; set; }
 

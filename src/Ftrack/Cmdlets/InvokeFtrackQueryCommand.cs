@@ -20,6 +20,7 @@ namespace Ftrack.Cmdlets
         /// <summary>The query, e.g. "select name, status.name from Task where project.name is 'demo'".</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Query")]
+        [ArgumentCompleter(typeof(Completers.QueryExpressionCompleter))]
         [ValidateNotNullOrEmpty]
         public string Expression { get; set; } = "";
 

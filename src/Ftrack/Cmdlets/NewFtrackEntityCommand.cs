@@ -32,6 +32,7 @@ namespace Ftrack.Cmdlets
 
         /// <summary>Get-or-create: the properties that identify an existing entity (e.g. name, parent).</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(AttributeCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? IdentifyingProperty { get; set; }
 
