@@ -153,6 +153,9 @@ public sealed class ProcessTests : IDisposable
             Assert.True(count == 0 || count == tasks, $"found {count} of {tasks} tasks: a partial batch survived");
             var closure = await PostAsync(client, [new { action = "query", expression = $"select id from Task where ancestors any (id is \"{shot}\")" }]);
             Assert.Equal(count, closure[0]!["data"]!.AsArray().Count);
+            // What was committed before the kill is all still there.
+            var earlier = await PostAsync(client, [new { action = "query", expression = $"select id from Context where id in (\"{project}\", \"{shot}\")" }]);
+            Assert.Equal(2, earlier[0]!["data"]!.AsArray().Count);
         }
     }
 
