@@ -16,7 +16,8 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [int[]] $Milestone = @(10000, 50000),
+    # A comma-separated list when called with -File.
+    [string[]] $Milestone = @('10000', '50000'),
     [int] $BatchSize = 10000,
     [int] $Repeats = 3
 )
@@ -33,7 +34,7 @@ function Get-Stats([double[]] $ms) {
 function Write-Progress2([string] $text) { [Console]::Error.WriteLine("[local] $text") }
 function Invoke-FullGc { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect() }
 
-$Milestone = @($Milestone | Sort-Object -Unique)
+$Milestone = @($Milestone -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ } | Sort-Object -Unique)
 $total = $Milestone[-1]
 if ($Milestone | Where-Object { $_ % $BatchSize }) { throw "Every milestone must be a multiple of the batch size $BatchSize." }
 

@@ -18,10 +18,12 @@ param(
     [Parameter(Mandatory)] [int] $N,
     [int] $Repeats = 3,
     [switch] $Paging,
-    [int[]] $PageSize = @(1000, 5000, 10000)
+    # A comma-separated list when called with -File.
+    [string[]] $PageSize = @('1000', '5000', '10000')
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+$PageSize = @($PageSize -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
 
 $expr = 'select id, name, description, bid, start_date, end_date, created_at, status.name, status.color, type.name, priority.name, parent.name, parent.parent.name, project.name from Task'
 

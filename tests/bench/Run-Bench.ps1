@@ -28,15 +28,18 @@
 [CmdletBinding()]
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/Ftrack/Ftrack.psd1'),
-    [int[]] $N = @(10000, 50000),
+    # Lists may also be given comma-separated (as with pwsh -File).
+    [string[]] $N = @('10000', '50000'),
     [ValidateRange(1, 50)]
     [int] $Repeats = 3,
-    [int[]] $PageSize = @(1000, 5000, 10000),
+    [string[]] $PageSize = @('1000', '5000', '10000'),
     # Grow the local server to 100,000 tasks (default 50,000).
     [switch] $Full,
-    [ValidateSet('js', 'module', 'decoder', 'local')]
+    # Any of js, module, decoder, local.
     [string[]] $Skip = @(),
-    [string] $OutputDirectory = (Join-Path $PSScriptRoot 'results')
+    [string] $OutputDirectory = (Join-Path $PSScriptRoot 'results'),
+    # Render the report again from the raw lines (.jsonl) of an earlier run; measures nothing.
+    [string] $FromRaw
 )
 
 $ErrorActionPreference = 'Stop'
@@ -44,12 +47,20 @@ Set-StrictMode -Version 3.0
 $BenchStart = [Diagnostics.Stopwatch]::StartNew()
 $RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $ModulePath = (Resolve-Path $ModulePath).Path
-$N = @($N | Sort-Object -Unique)
+function Split-List([string[]] $values) { @($values -split ',' | ForEach-Object Trim | Where-Object { $_ }) }
+$N = @(Split-List $N | ForEach-Object { [int]$_ } | Sort-Object -Unique)
+$PageSize = @(Split-List $PageSize | ForEach-Object { [int]$_ })
+$Skip = @(Split-List $Skip)
+foreach ($s in $Skip) { if ($s -notin 'js', 'module', 'decoder', 'local') { throw "-Skip takes js, module, decoder, local; not '$s'." } }
 $MaxN = $N[-1]
 $Expression = 'select id, name, description, bid, start_date, end_date, created_at, status.name, status.color, type.name, priority.name, parent.name, parent.parent.name, project.name from Task'
 $Raw = [Collections.Generic.List[string]]::new()      # every JSON line, as measured
 $Rows = [Collections.Generic.List[object]]::new()     # the same, parsed, with a "source"
 New-Item -ItemType Directory -Force -Path $OutputDirectory | Out-Null
+$Stamp = [datetime]::UtcNow.ToString('yyyy-MM-dd-HHmm')
+$RawFile = Join-Path $OutputDirectory "bench-$Stamp.jsonl"
+if ($FromRaw) { $FromRaw = (Resolve-Path $FromRaw).Path; $Skip = @('js', 'module', 'decoder', 'local') }
+if (Test-Path $RawFile) { Remove-Item $RawFile }
 
 function Write-Step([string] $text) { Write-Host "[bench $([math]::Round($BenchStart.Elapsed.TotalSeconds))s] $text" -ForegroundColor Cyan }
 
@@ -63,7 +74,7 @@ function Find-SharedBench {
         if ($parent -eq $dir) { break }
         $dir = $parent
     }
-    throw "No shared/bench/ftrack-stub above $RepoRoot: the benchmark needs the shared stub (../shared beside the clone)."
+    throw "No shared/bench/ftrack-stub above ${RepoRoot}: the benchmark needs the shared stub (../shared beside the clone)."
 }
 
 function Assert-Command([string] $name, [string] $why) {
@@ -84,9 +95,11 @@ function Add-JsonLines([string[]] $lines, [string] $source) {
     $added = 0
     foreach ($line in $lines) {
         if ($line -notmatch '^\s*\{') { continue }
-        $Raw.Add($line.Trim())
         $row = $line | ConvertFrom-Json
-        $row | Add-Member -NotePropertyName source -NotePropertyValue $source -Force
+        if (-not $row.PSObject.Properties['source']) { $row | Add-Member -NotePropertyName source -NotePropertyValue $source }
+        $json = $row | ConvertTo-Json -Compress -Depth 5
+        $Raw.Add($json)
+        Add-Content -Path $RawFile -Value $json
         $Rows.Add($row)
         $added++
     }
@@ -138,6 +151,7 @@ function Get-One([string] $source, [scriptblock] $where, [string] $what) {
 # ---------------------------------------------------------------------------------------------
 # Prerequisites
 # ---------------------------------------------------------------------------------------------
+if ($FromRaw) { $null = Add-JsonLines @(Get-Content $FromRaw) 'unknown' }
 $Shared = Find-SharedBench
 $StubSource = Join-Path $Shared 'bench/ftrack-stub'
 Assert-Command node 'the stub and the official JS client run on Node.js (20 or newer).'
@@ -160,7 +174,7 @@ if (-not (Test-Path (Join-Path $fixtures 'ftrack-server'))) {
     try { New-Item -ItemType SymbolicLink -Path $fixtures -Target (Join-Path $Shared 'fixtures') | Out-Null }
     catch { Copy-Item (Join-Path $Shared 'fixtures') $fixtures -Recurse }   # e.g. Windows without symlink rights
 }
-$Stub = Join-Path $JsDir 'stub.mjs'
+$StubScript = Join-Path $JsDir 'stub.mjs'
 $PayloadDir = Join-Path $OutputDirectory 'payloads'
 New-Item -ItemType Directory -Force -Path $PayloadDir | Out-Null
 
@@ -214,7 +228,7 @@ if ('module' -notin $Skip -or 'decoder' -notin $Skip) {
 
     foreach ($count in $N) {
         Write-Step "stub N=$count"
-        $stub = Start-BenchStub $Stub $count $PayloadDir
+        $stub = Start-BenchStub $StubScript $count $PayloadDir
         try {
             if ($stub.N -ne $count) { throw "The stub serves N=$($stub.N), expected $count." }
             $js = @(Get-Row 'js' { $_.n -eq $count })
@@ -277,14 +291,14 @@ function Add-Table([string] $title, [string[]] $header, [object[][]] $body, [str
     if ($note) { $md.Add($note); $md.Add('') }
     $md.Add('| ' + ($header -join ' | ') + ' |')
     $md.Add('|' + (($header | ForEach-Object { '---' }) -join '|') + '|')
-    foreach ($r in $body) { $md.Add('| ' + (($r | ForEach-Object { "$_" }) -join ' | ') + ' |') }
+    foreach ($r in $body) { $md.Add('| ' + (($r | ForEach-Object { "$_" -replace '\|', '\|' }) -join ' | ') + ' |') }
     $md.Add('')
 }
 function Add-Verdict([string] $target, [Nullable[bool]] $pass, [string] $evidence) {
     $word = if ($null -eq $pass) { 'SKIP' } elseif ($pass) { 'PASS' } else { 'MISS' }
     $verdicts.Add("$word  $target — $evidence")
 }
-function First-Or-Null([object[]] $items) { if ($items.Count) { $items[0] } else { $null } }
+function First-Or-Null($items) { $all = @($items); if ($all.Count) { $all[0] } else { $null } }
 
 $cpu = try { ((Get-Content /proc/cpuinfo -ErrorAction Stop | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1] } catch { 'unknown CPU' }
 $md.Add("# Ftrack module benchmark, $([datetime]::UtcNow.ToString('yyyy-MM-dd HH:mm')) UTC")
@@ -306,11 +320,11 @@ $body = foreach ($count in $N) {
     $streamed = First-Or-Null (Get-Row 'module' { $_.n -eq $count -and $_.kind -eq 'streamed' })
     $session = First-Or-Null (Get-Row 'session' { $_.n -eq $count })
     $rowsOut = @()
-    if ($iso) { $rowsOut += , @('JS @ftrack/api 1.11.2, decodeDatesAsIso', $count, (Format-Ms $iso.query_ms_first), (Format-Ms $iso.query_ms_best), (Format-Ms $iso.query_ms_median), '1.00×', "peak RSS $($iso.rss_mib) MiB") }
-    if ($moment) { $rowsOut += , @('JS @ftrack/api 1.11.2, moment dates (default)', $count, (Format-Ms $moment.query_ms_first), (Format-Ms $moment.query_ms_best), (Format-Ms $moment.query_ms_median), (Format-Ratio $moment.query_ms_median ${iso}?.query_ms_median), "peak RSS $($moment.rss_mib) MiB") }
-    if ($held) { $rowsOut += , @('**module** `$r = Invoke-FtrackQuery $expr -PageSize 0`', $count, (Format-Ms $held.ms_first), (Format-Ms $held.ms_best), (Format-Ms $held.ms_median), (Format-Ratio $held.ms_median ${iso}?.query_ms_median), "retained $('{0:N0}' -f $held.retained_per_entity) B/entity") }
-    if ($streamed) { $rowsOut += , @('**module** `Invoke-FtrackQuery $expr | Measure-Object` (default page size)', $count, (Format-Ms $streamed.ms_first), (Format-Ms $streamed.ms_best), (Format-Ms $streamed.ms_median), (Format-Ratio $streamed.ms_median ${iso}?.query_ms_median), "$($streamed.requests) requests") }
-    if ($session) { $rowsOut += , @('client alone: FtrackSession.Call in C#, held', $count, (Format-Ms $session.ms_first), (Format-Ms $session.ms_best), (Format-Ms $session.ms_median), (Format-Ratio $session.ms_median ${iso}?.query_ms_median), '') }
+    if ($iso) { $rowsOut += , @('JS @ftrack/api 1.11.2, decodeDatesAsIso', ('{0:N0}' -f $count), (Format-Ms $iso.query_ms_first), (Format-Ms $iso.query_ms_best), (Format-Ms $iso.query_ms_median), '1.00×', "peak RSS $($iso.rss_mib) MiB") }
+    if ($moment) { $rowsOut += , @('JS @ftrack/api 1.11.2, moment dates (default)', ('{0:N0}' -f $count), (Format-Ms $moment.query_ms_first), (Format-Ms $moment.query_ms_best), (Format-Ms $moment.query_ms_median), (Format-Ratio $moment.query_ms_median (${iso}?.query_ms_median)), "peak RSS $($moment.rss_mib) MiB") }
+    if ($held) { $rowsOut += , @('**module** `$r = Invoke-FtrackQuery $expr -PageSize 0`', ('{0:N0}' -f $count), (Format-Ms $held.ms_first), (Format-Ms $held.ms_best), (Format-Ms $held.ms_median), (Format-Ratio $held.ms_median (${iso}?.query_ms_median)), "retained $('{0:N0}' -f $held.retained_per_entity) B/entity") }
+    if ($streamed) { $rowsOut += , @('**module** `Invoke-FtrackQuery $expr | Measure-Object` (default page size)', ('{0:N0}' -f $count), (Format-Ms $streamed.ms_first), (Format-Ms $streamed.ms_best), (Format-Ms $streamed.ms_median), (Format-Ratio $streamed.ms_median (${iso}?.query_ms_median)), "$($streamed.requests) requests") }
+    if ($session) { $rowsOut += , @('client alone: FtrackSession.Call in C#, held', ('{0:N0}' -f $count), (Format-Ms $session.ms_first), (Format-Ms $session.ms_best), (Format-Ms $session.ms_median), (Format-Ratio $session.ms_median (${iso}?.query_ms_median)), '') }
     $rowsOut
 }
 if ($body) { Add-Table 'Whole query on the stub (HTTP + JSON + decode)' @('client', 'N', 'first', 'best', 'median', 'median ÷ JS iso median', 'notes') $body }
@@ -320,12 +334,12 @@ $body = foreach ($count in $N) {
     $floor = First-Or-Null (Get-Row 'decoder' { $_.n -eq $count -and $_.what -eq 'JsonDocument.Parse' })
     $iso = First-Or-Null (Get-Row 'js' { $_.n -eq $count -and $_.mode -eq 'iso' })
     foreach ($d in Get-Row 'decoder' { $_.n -eq $count }) {
-        , @($d.what, $count, ('{0:N1}' -f ($d.bytes / 1MB)), (Format-Ms $d.ms_best), (Format-Ms $d.ms_median), (Format-Ratio $d.ms_best ${floor}?.ms_best),
+        , @($d.what, ('{0:N0}' -f $count), ('{0:N1}' -f ($d.bytes / 1MB)), (Format-Ms $d.ms_best), (Format-Ms $d.ms_median), (Format-Ratio $d.ms_best (${floor}?.ms_best)),
             $(if ($d.what -like 'Ftrack*') { '{0:N0}' -f $d.alloc_per_task } else { 'pooled' }),
-            $(if ($null -ne $d.retained_per_task -and $d.what -like 'Ftrack*') { '{0:N0}' -f $d.retained_per_task } else { '—' }))
+            $(if ($null -ne $d.retained_per_task -and $d.what -like 'Ftrack*') { '{0:N0}' -f [math]::Max(0, $d.retained_per_task) } else { '—' }))
     }
     if ($iso) {
-        , @('JS: JSON.parse + session.decode (iso), for reference', $count, ('{0:N1}' -f ($iso.bytes / 1MB)), (Format-Ms ($iso.parse_ms + $iso.decode_ms)), '—', (Format-Ratio ($iso.parse_ms + $iso.decode_ms) ${floor}?.ms_best), '—', '—')
+        , @('JS: JSON.parse + session.decode (iso), for reference', ('{0:N0}' -f $count), ('{0:N1}' -f ($iso.bytes / 1MB)), (Format-Ms ($iso.parse_ms + $iso.decode_ms)), '—', (Format-Ratio ($iso.parse_ms + $iso.decode_ms) (${floor}?.ms_best)), '—', '—')
     }
 }
 if ($body) { Add-Table 'Decoder alone on the saved payload (in memory)' @('decoder', 'N', 'MiB', 'best', 'median', 'best ÷ JsonDocument', 'bytes allocated / task', 'bytes retained / task') $body 'JsonDocument rents its buffers from ArrayPool, so its allocations and retained bytes do not show in the GC counters.' }
@@ -402,7 +416,7 @@ if ($ours -and $floor) { Add-Verdict 'decoder ≤ 2× JsonDocument.Parse' ($ours
 else { Add-Verdict 'decoder ≤ 2× JsonDocument.Parse' $null 'decoder run skipped' }
 $heldMax = First-Or-Null (Get-Row 'module' { $_.n -eq $MaxN -and $_.kind -eq 'held' })
 if ($heldMax -or $ours) {
-    $worst = @(@(${heldMax}?.retained_per_entity, ${ours}?.retained_per_task) | Where-Object { $null -ne $_ } | Sort-Object)[-1]
+    $worst = @(@((${heldMax}?.retained_per_entity), (${ours}?.retained_per_task)) | Where-Object { $null -ne $_ } | Sort-Object)[-1]
     Add-Verdict 'retained < 1 KB per task' ($worst -lt 1024) ("module `$r: $(if ($heldMax) { '{0:N0}' -f $heldMax.retained_per_entity } else { 'n/a' }) B/entity (with PowerShell's wrappers); decoder result alone: $(if ($ours) { '{0:N0}' -f $ours.retained_per_task } else { 'n/a' }) B/task")
 }
 if ($paging) {
@@ -422,7 +436,7 @@ $md.Add('')
 $md.Add('### Raw measurements (JSON lines)'); $md.Add('')
 $md.Add('```'); foreach ($line in $Raw) { $md.Add($line) }; $md.Add('```')
 
-$report = Join-Path $OutputDirectory ("bench-{0}.md" -f [datetime]::UtcNow.ToString('yyyy-MM-dd-HHmm'))
+$report = Join-Path $OutputDirectory "bench-$Stamp.md"
 $md | Set-Content -Path $report -Encoding utf8
 Write-Host ''
 $md | Where-Object { $_ -notmatch '^### Raw' } | Select-Object -First ($md.IndexOf('### Raw measurements (JSON lines)')) | Out-Host
