@@ -34,7 +34,7 @@ function Get-Stats([double[]] $ms) {
 function Write-Progress2([string] $text) { [Console]::Error.WriteLine("[local] $text") }
 function Invoke-FullGc { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect() }
 
-$Milestone = @($Milestone -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ } | Sort-Object -Unique)
+[int[]] $Milestone = @($Milestone -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ } | Sort-Object -Unique)
 $total = $Milestone[-1]
 if ($Milestone | Where-Object { $_ % $BatchSize }) { throw "Every milestone must be a multiple of the batch size $BatchSize." }
 

@@ -23,7 +23,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
-$PageSize = @($PageSize -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
+[int[]] $PageSize = @($PageSize -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
 
 $expr = 'select id, name, description, bid, start_date, end_date, created_at, status.name, status.color, type.name, priority.name, parent.name, parent.parent.name, project.name from Task'
 

@@ -48,8 +48,8 @@ $BenchStart = [Diagnostics.Stopwatch]::StartNew()
 $RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $ModulePath = (Resolve-Path $ModulePath).Path
 function Split-List([string[]] $values) { @($values -split ',' | ForEach-Object Trim | Where-Object { $_ }) }
-$N = @(Split-List $N | ForEach-Object { [int]$_ } | Sort-Object -Unique)
-$PageSize = @(Split-List $PageSize | ForEach-Object { [int]$_ })
+[int[]] $N = @(Split-List $N | ForEach-Object { [int]$_ } | Sort-Object -Unique)
+[int[]] $PageSize = @(Split-List $PageSize | ForEach-Object { [int]$_ })
 $Skip = @(Split-List $Skip)
 foreach ($s in $Skip) { if ($s -notin 'js', 'module', 'decoder', 'local') { throw "-Skip takes js, module, decoder, local; not '$s'." } }
 $MaxN = $N[-1]
