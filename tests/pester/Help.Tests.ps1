@@ -46,6 +46,7 @@ BeforeDiscovery {
 BeforeAll {
     $modulePath = if ($env:FTRACK_MODULE_PATH) { $env:FTRACK_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/Ftrack/Ftrack.psd1' }
     Import-Module $modulePath -Force
+    $script:savedSchemaCache = $env:FTRACK_SCHEMA_CACHE
     $env:FTRACK_SCHEMA_CACHE = Join-Path ([IO.Path]::GetTempPath()) ("ftrack-help-cache-" + [guid]::NewGuid())
     $script:commonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters
 }
@@ -54,6 +55,7 @@ AfterAll {
     Stop-FtrackLocalServer
     Disconnect-Ftrack
     if ($env:FTRACK_SCHEMA_CACHE -and (Test-Path $env:FTRACK_SCHEMA_CACHE)) { Remove-Item $env:FTRACK_SCHEMA_CACHE -Recurse -Force }
+    $env:FTRACK_SCHEMA_CACHE = $savedSchemaCache
 }
 
 Describe 'Help of <_>' -ForEach $cmdletNames {
