@@ -15,7 +15,10 @@ namespace Ftrack.Core.Json
     /// </summary>
     internal sealed class ResponseReader
     {
-        private const int InitialBuffer = 64 * 1024;
+        private const int InitialBuffer = 256 * 1024;
+        // With this much buffered, a row is decoded straight away (one pass) instead of being
+        // checked for completeness first (two passes); rows are ~1 KB.
+        private const int DirectDecodeThreshold = 16 * 1024;
         private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 
         private readonly Stream _stream;
@@ -48,6 +51,10 @@ namespace Ftrack.Core.Json
                 return ReadResults(operations, onRow, httpStatus);
             }
             catch (JsonException) when (_eof && IsIncomplete())
+            {
+                throw Truncated();
+            }
+            catch (IncompleteValueException)
             {
                 throw Truncated();
             }
@@ -187,6 +194,20 @@ namespace Ftrack.Core.Json
                 var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _eof, _state);
                 if (reader.Read())
                 {
+                    if (!raw && (_eof || _end - _start >= DirectDecodeThreshold))
+                    {
+                        var attempt = reader;
+                        try
+                        {
+                            var direct = _decoder.ReadValue(ref attempt);
+                            Commit(ref attempt);
+                            return direct;
+                        }
+                        catch (IncompleteValueException) when (!_eof)
+                        {
+                            // A value longer than what is buffered: fall through to the checked path.
+                        }
+                    }
                     var probe = reader;
                     if (probe.TrySkip())
                     {

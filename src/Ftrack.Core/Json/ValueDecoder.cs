@@ -39,12 +39,22 @@ namespace Ftrack.Core.Json
                 case JsonTokenType.StartArray:
                 {
                     var list = new List<object?>();
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) list.Add(ReadValue(ref reader));
+                    while (Next(ref reader) && reader.TokenType != JsonTokenType.EndArray) list.Add(ReadValue(ref reader));
                     return list;
                 }
                 case JsonTokenType.StartObject: return ReadObject(ref reader);
                 default: throw new JsonException("Unexpected token " + reader.TokenType + ".");
             }
+        }
+
+        /// <summary>
+        /// Reads the next token. Running out of buffered bytes inside a value is not "the end": it
+        /// throws <see cref="IncompleteValueException"/> so the caller can fetch more and decode again.
+        /// </summary>
+        private static bool Next(ref Utf8JsonReader reader)
+        {
+            if (reader.Read()) return true;
+            throw IncompleteValueException.Instance;
         }
 
         private string ReadString(ref Utf8JsonReader reader)
@@ -72,10 +82,10 @@ namespace Ftrack.Core.Json
             var typedValueBytes = default(ReadOnlySpan<byte>);
             try
             {
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                while (Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var name = reader.HasValueSequence || reader.ValueIsEscaped ? string.Intern(reader.GetString()!) : _context.Strings.Get(reader.ValueSpan);
-                    reader.Read();
+                    Next(ref reader);
                     if (name == EntityTypeKey && reader.TokenType == JsonTokenType.String)
                     {
                         entityType = ReadString(ref reader);
@@ -169,5 +179,12 @@ namespace Ftrack.Core.Json
             for (var i = 0; i < values.Length; i++) values[i] = i - 128;
             return values;
         }
+    }
+
+    /// <summary>The value being decoded continues beyond the buffered bytes (a control-flow signal, never surfaced).</summary>
+    internal sealed class IncompleteValueException : Exception
+    {
+        public static readonly IncompleteValueException Instance = new();
+        private IncompleteValueException() : base("The value continues beyond the buffered bytes.") { }
     }
 }
