@@ -355,7 +355,8 @@ namespace Ftrack.Core.Transport
                 bytes = reader.BytesRead;
                 if (status >= 400)
                     throw new FtrackProtocolException("The server answered HTTP " + status + " " + response.ReasonPhrase + " with results instead of an error.", status);
-                options.Debug?.Invoke("Response: " + bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes, " + results.Length + " result(s)");
+                options.Debug?.Invoke("Response: " + bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes, " + results.Length + " result(s): "
+                    + Truncate(Encoding.UTF8.GetString(head, 0, Math.Min(headLength, 2000))) + (bytes > 2000 ? " …" : ""));
                 return results;
             }
             catch (Exception e) when (e is JsonException || e is InvalidOperationException { InnerException: DecoderFallbackException } || e is DecoderFallbackException)
