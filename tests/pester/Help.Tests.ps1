@@ -116,6 +116,15 @@ Describe 'Help of <_>' -ForEach $cmdletNames {
         }
     }
 
+    It 'links only to exported cmdlets, about topics that exist, or absolute URLs' {
+        $topics = @(Get-ChildItem (Join-Path (Split-Path (Get-Module Ftrack).Path) 'en-US') -Filter 'about_*.help.txt' | ForEach-Object { $_.Name -replace '\.help\.txt$' })
+        $known = @((Get-Module Ftrack).ExportedCmdlets.Keys) + $topics + 'about_CommonParameters'
+        foreach ($link in $help.relatedLinks.navigationLink | Where-Object { $_ }) {
+            if ([string]$link.uri) { [uri]::IsWellFormedUriString([string]$link.uri, 'Absolute') | Should -BeTrue; continue }
+            [string]$link.linkText | Should -BeIn $known -Because 'a related link without a URL must name a cmdlet or about topic of the module'
+        }
+    }
+
     It 'has one syntax item per parameter set, each with the parameters, mandatory flags and positions of that set' {
         $items = @($help.syntax.syntaxItem)
         $sets = @($command.ParameterSets)
