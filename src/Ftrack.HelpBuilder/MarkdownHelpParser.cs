@@ -423,7 +423,8 @@ namespace Ftrack.HelpBuilder
                         yield return InlineText(h).Trim();
                         break;
                     case FencedCodeBlock or CodeBlock:
-                        yield return string.Join("\n", CodeLines((LeafBlock)block).Select(l => "    " + l).Select(l => l.TrimEnd()));
+                        // One paragraph, lines as written: Get-Help trims the first line of a paragraph, so indenting would misalign it.
+                        yield return string.Join("\n", CodeLines((LeafBlock)block).Select(l => l.TrimEnd()));
                         break;
                     case ListBlock list:
                         var number = 1;
