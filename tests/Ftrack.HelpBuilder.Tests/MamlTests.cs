@@ -121,6 +121,14 @@ public class MamlTests
     }
 
     [Fact]
+    public void A_code_block_in_text_is_one_paragraph_with_its_lines()
+    {
+        var page = SamplePages.Replace("## NOTES\nNothing to note.\n", "## NOTES\nIn tests:\n\n```\nBeforeAll { Start }\n    AfterAll { Stop }\n```\n");
+        var alert = Single(Convert(page)).Element(Maml + "alertSet")!.Element(Maml + "alert");
+        Assert.Equal(new[] { "In tests:", "BeforeAll { Start }\n    AfterAll { Stop }" }, Paras(alert));
+    }
+
+    [Fact]
     public void Examples_have_title_code_and_remarks()
     {
         var examples = Single(Convert()).Element(Command + "examples")!.Elements(Command + "example").ToList();
