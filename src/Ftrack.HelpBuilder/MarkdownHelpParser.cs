@@ -58,6 +58,11 @@ namespace Ftrack.HelpBuilder
             _file = fileName;
             _text = markdown.Replace("\r\n", "\n");
             var document = Markdown.Parse(_text, Pipeline);
+            // PlatyPS's New-MarkdownHelp leaves "{{ Fill X Description }}" placeholders: never ship them.
+            var lines = _text.Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+                if (Regex.IsMatch(lines[i], @"\{\{\s*Fill\b", RegexOptions.IgnoreCase))
+                    Error(i + 1, "an unfilled placeholder: " + lines[i].Trim());
             var help = new CommandHelp { SourcePath = fileName };
 
             var blocks = document.ToList();

@@ -114,6 +114,10 @@ public class ValidationTests
         FailsWith(SamplePages.Replace("[about_Ftrack]()", "about_Ftrack"), "'## RELATED LINKS' holds only links");
 
     [Fact]
+    public void An_unfilled_PlatyPS_placeholder_is_an_error() =>
+        FailsWith(SamplePages.Replace("### -Session\nThe session.\n", "### -Session\n{{ Fill Session Description }}\n"), "an unfilled placeholder: {{ Fill Session Description }}");
+
+    [Fact]
     public void Every_problem_is_reported_at_once()
     {
         var page = SamplePages.Replace("## NOTES", "## NOTE").Replace("Parameter Sets: ById\n", "");
