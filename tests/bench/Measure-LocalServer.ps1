@@ -8,6 +8,7 @@
                batch, and every further batch while the table grows)
       query    at each of -Milestone task counts:
                  first1000  select name, parent.name, parent.parent.name, status.name, type.name from Task limit 1000
+                 first5000, first10000  the same with limit 5000 / 10000, one request (rows/s against the page size)
                  last1000   the same with "offset <total-1000> limit 1000" (cost of a deep offset)
                  all        the same without limit, streamed (default page size) into Measure-Object
                  all1000    the same in pages of 1,000 (is the server's cost per row flat in the page size?)
@@ -102,6 +103,8 @@ try {
         $queries = [ordered]@{
             first1000 = @{ Expression = "$projection limit 1000"; Rows = 1000; Streamed = $false }
             last1000  = @{ Expression = "$projection offset $($target - 1000) limit 1000"; Rows = 1000; Streamed = $false }
+            first5000 = @{ Expression = "$projection limit 5000"; Rows = 5000; Streamed = $false }
+            first10000 = @{ Expression = "$projection limit 10000"; Rows = 10000; Streamed = $false }
             all       = @{ Expression = $projection; Rows = $target; Streamed = $true; PageSize = 0 }
             all1000   = @{ Expression = $projection; Rows = $target; Streamed = $true; PageSize = 1000 }
         }

@@ -393,7 +393,7 @@ if ($local) {
     $tasksSeen = @($queries | ForEach-Object tasks | Sort-Object -Unique)
     foreach ($q in $queries) {
         $base = First-Or-Null @($queries | Where-Object { $_.query -eq $q.query -and $_.tasks -eq $tasksSeen[0] })
-        $label = switch ($q.query) { 'first1000' { 'first 1,000 rows' } 'last1000' { 'last 1,000 rows (deep offset)' } 'all' { 'all rows, streamed (default page size)' } 'all1000' { 'all rows, streamed in pages of 1,000' } }
+        $label = switch ($q.query) { 'first1000' { 'first 1,000 rows' } 'first5000' { 'first 5,000 rows, one request' } 'first10000' { 'first 10,000 rows, one request' } 'last1000' { 'last 1,000 rows (deep offset)' } 'all' { 'all rows, streamed (default page size)' } 'all1000' { 'all rows, streamed in pages of 1,000' } }
         $body += , @("query, $label, table of $('{0:N0}' -f $q.tasks)", "$(Format-Ms $q.ms_median) (best $(Format-Ms $q.ms_best))", ('{0:N0} rows/s' -f $q.rows_per_second),
             $(if ($q.tasks -ne $tasksSeen[0]) { "$(Format-Ratio $q.ms_median $base.ms_median) the time at $('{0:N0}' -f $tasksSeen[0]) tasks" } else { '' }))
     }
