@@ -36,9 +36,9 @@ namespace Ftrack.Core.Operations
         public override string ToString() => Describe();
     }
 
-    public sealed class QueryServerInformationOperation : FtrackOperation
+    /// <summary>An operation that is only its action: {"action": "..."}.</summary>
+    public abstract class ActionOnlyOperation : FtrackOperation
     {
-        public override string Action => "query_server_information";
         public override bool IsReadOnly => true;
         public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
         {
@@ -49,18 +49,15 @@ namespace Ftrack.Core.Operations
         public override string Describe() => Action;
     }
 
-    public sealed class QuerySchemasOperation : FtrackOperation
+    public sealed class QueryServerInformationOperation : ActionOnlyOperation
+    {
+        public override string Action => "query_server_information";
+    }
+
+    public sealed class QuerySchemasOperation : ActionOnlyOperation
     {
         public override string Action => "query_schemas";
-        public override bool IsReadOnly => true;
         public override ResultShape ResultShape => ResultShape.RawJson;
-        public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("action", Action);
-            writer.WriteEndObject();
-        }
-        public override string Describe() => Action;
     }
 
     public sealed class QueryOperation : FtrackOperation

@@ -6,10 +6,10 @@ using Ftrack.Core.Schema;
 
 namespace Ftrack.Core.Operations
 {
-    /// <summary>create: the entity's given attributes in full, entity values as references.</summary>
-    public sealed class CreateOperation : FtrackOperation
+    /// <summary>create and update: an entity and the attribute values to send for it.</summary>
+    public abstract class EntityDataOperation : FtrackOperation
     {
-        public CreateOperation(FtrackEntity entity, IDictionary<string, object?> data, EntitySchema? schema)
+        protected EntityDataOperation(FtrackEntity entity, IDictionary<string, object?> data, EntitySchema? schema)
         {
             Entity = entity;
             Data = data;
@@ -17,52 +17,41 @@ namespace Ftrack.Core.Operations
         }
 
         public FtrackEntity Entity { get; }
-        /// <summary>What is sent: the attributes the caller gave plus generated keys. Folding adds updates here.</summary>
+        /// <summary>What is sent. For a create, the given attributes plus generated keys; folding merges later updates in.</summary>
         public IDictionary<string, object?> Data { get; }
         public EntitySchema? Schema { get; }
-        public override string Action => "create";
         public override string? EntityType => Entity.EntityType;
+
+        /// <summary>Whether the operation addresses the entity by its key (update) or brings it (create).</summary>
+        protected abstract bool AddressesByKey { get; }
 
         public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
         {
             writer.WriteStartObject();
             writer.WriteString("action", Action);
             writer.WriteString("entity_type", Entity.EntityType);
+            if (AddressesByKey) EntityKeys.WriteKey(writer, Entity, encoder);
             writer.WritePropertyName("entity_data");
             encoder.WriteEntityData(writer, Entity.EntityType, Data, Schema);
             writer.WriteEndObject();
         }
+    }
 
+    /// <summary>create: the entity's given attributes in full, entity values as references.</summary>
+    public sealed class CreateOperation : EntityDataOperation
+    {
+        public CreateOperation(FtrackEntity entity, IDictionary<string, object?> data, EntitySchema? schema) : base(entity, data, schema) { }
+        public override string Action => "create";
+        protected override bool AddressesByKey => false;
         public override string Describe() => "create " + EntityKeys.Describe(Entity);
     }
 
     /// <summary>update: only the given attributes, addressed by the entity's primary key.</summary>
-    public sealed class UpdateOperation : FtrackOperation
+    public sealed class UpdateOperation : EntityDataOperation
     {
-        public UpdateOperation(FtrackEntity entity, IDictionary<string, object?> data, EntitySchema? schema)
-        {
-            Entity = entity;
-            Data = data;
-            Schema = schema;
-        }
-
-        public FtrackEntity Entity { get; }
-        public IDictionary<string, object?> Data { get; }
-        public EntitySchema? Schema { get; }
+        public UpdateOperation(FtrackEntity entity, IDictionary<string, object?> data, EntitySchema? schema) : base(entity, data, schema) { }
         public override string Action => "update";
-        public override string? EntityType => Entity.EntityType;
-
-        public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("action", Action);
-            writer.WriteString("entity_type", Entity.EntityType);
-            EntityKeys.WriteKey(writer, Entity, encoder);
-            writer.WritePropertyName("entity_data");
-            encoder.WriteEntityData(writer, Entity.EntityType, Data, Schema);
-            writer.WriteEndObject();
-        }
-
+        protected override bool AddressesByKey => true;
         public override string Describe() => "update " + EntityKeys.Describe(Entity) + " (" + string.Join(", ", Data.Keys) + ")";
     }
 

@@ -45,8 +45,7 @@ namespace Ftrack.Core.Writes
             {
                 switch (op)
                 {
-                    case CreateOperation c: context.IdentityMap.Add(c.Entity); break;
-                    case UpdateOperation u: context.IdentityMap.Add(u.Entity); break;
+                    case EntityDataOperation e: context.IdentityMap.Add(e.Entity); break;
                     case DeleteOperation d: context.IdentityMap.Add(d.Entity); break;
                 }
             }

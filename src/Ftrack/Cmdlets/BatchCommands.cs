@@ -67,11 +67,7 @@ namespace Ftrack.Cmdlets
             WriteVerbose("Submitted " + folded.Count + " operation(s) in one request.");
             foreach (var op in folded)
             {
-                switch (op)
-                {
-                    case Core.Operations.CreateOperation c: WriteObject(c.Entity); break;
-                    case Core.Operations.UpdateOperation u: WriteObject(u.Entity); break;
-                }
+                if (op is Core.Operations.EntityDataOperation written) WriteObject(written.Entity);
             }
         }
     }

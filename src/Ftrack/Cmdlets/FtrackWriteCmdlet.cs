@@ -16,8 +16,7 @@ namespace Ftrack.Cmdlets
         {
             var entity = operation switch
             {
-                CreateOperation c => c.Entity,
-                UpdateOperation u => u.Entity,
+                EntityDataOperation e => e.Entity,
                 DeleteOperation d => d.Entity,
                 _ => null,
             };
