@@ -132,13 +132,22 @@ try {
     Out-Runs 'streamed' 'default' $streamed
 
     if ($Paging) {
-        $streamedOne = @(Measure-Streamed 0 ($Repeats + 1))
-        Out-Runs 'paging-streamed' 0 $streamedOne
-        Out-Runs 'paging-held' 0 $held
-        foreach ($size in $PageSize) {
-            $null = Measure-Streamed $size 1   # warm: the stub encodes each page on first use
-            Out-Runs 'paging-held' $size @(Measure-Held $size ($Repeats + 1))
-            Out-Runs 'paging-streamed' $size @(Measure-Streamed $size ($Repeats + 1))
+        # Round-robin over the page sizes, so load from other work on the machine falls on all of
+        # them alike; at least 5 rounds.
+        $sizes = @(0) + $PageSize
+        $rounds = [math]::Max($Repeats, 5)
+        foreach ($size in $PageSize) { $null = Measure-Streamed $size 1 }   # the stub encodes each page on first use
+        $runs = @{}
+        foreach ($size in $sizes) { $runs["held$size"] = [Collections.Generic.List[object]]::new(); $runs["streamed$size"] = [Collections.Generic.List[object]]::new() }
+        foreach ($round in 0..$rounds) {   # round 0 is a warm-up of every path, reported as "first"
+            foreach ($size in $sizes) {
+                $runs["held$size"].Add(@(Measure-Held $size 1)[0])
+                $runs["streamed$size"].Add(@(Measure-Streamed $size 1)[0])
+            }
+        }
+        foreach ($size in $sizes) {
+            Out-Runs 'paging-held' $size $runs["held$size"].ToArray()
+            Out-Runs 'paging-streamed' $size $runs["streamed$size"].ToArray()
         }
     }
 }

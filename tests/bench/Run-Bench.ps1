@@ -239,7 +239,9 @@ if ('module' -notin $Skip -or 'decoder' -notin $Skip) {
                 if ($count -eq $MaxN) { $arguments += @('-Paging', '-PageSize', ($PageSize -join ',')) }
                 Invoke-PwshScript "Measure-Module.ps1 (N=$count)" (Join-Path $PSScriptRoot 'Measure-Module.ps1') $arguments 'module'
                 Write-Step "FtrackSession in C# N=$count"
-                Invoke-Child "Ftrack.Bench session (N=$count)" 'dotnet' @($BenchDll, 'session', '--url', $stub.Url, '--n', $count, '--repeats', $Repeats) 'session'
+                $sessionArgs = @($BenchDll, 'session', '--url', $stub.Url, '--n', $count, '--repeats', [math]::Max($Repeats, 5))
+                if ($count -eq $MaxN) { $sessionArgs += @('--page-sizes', ($PageSize -join ',')) }
+                Invoke-Child "Ftrack.Bench session (N=$count)" 'dotnet' $sessionArgs 'session'
             }
         }
         finally { Stop-BenchStub $stub }
@@ -318,7 +320,7 @@ $body = foreach ($count in $N) {
     $moment = First-Or-Null (Get-Row 'js' { $_.n -eq $count -and $_.mode -eq 'moment' })
     $held = First-Or-Null (Get-Row 'module' { $_.n -eq $count -and $_.kind -eq 'held' })
     $streamed = First-Or-Null (Get-Row 'module' { $_.n -eq $count -and $_.kind -eq 'streamed' })
-    $session = First-Or-Null (Get-Row 'session' { $_.n -eq $count })
+    $session = First-Or-Null (Get-Row 'session' { $_.n -eq $count -and $_.kind -eq 'session' })
     $rowsOut = @()
     if ($iso) { $rowsOut += , @('JS @ftrack/api 1.11.2, decodeDatesAsIso', ('{0:N0}' -f $count), (Format-Ms $iso.query_ms_first), (Format-Ms $iso.query_ms_best), (Format-Ms $iso.query_ms_median), '1.00×', "peak RSS $($iso.rss_mib) MiB") }
     if ($moment) { $rowsOut += , @('JS @ftrack/api 1.11.2, moment dates (default)', ('{0:N0}' -f $count), (Format-Ms $moment.query_ms_first), (Format-Ms $moment.query_ms_best), (Format-Ms $moment.query_ms_median), (Format-Ratio $moment.query_ms_median (${iso}?.query_ms_median)), "peak RSS $($moment.rss_mib) MiB") }
@@ -350,19 +352,24 @@ $fastest = $null
 if ($paging) {
     $oneHeld = First-Or-Null @($paging | Where-Object { $_.kind -eq 'paging-held' -and "$($_.page_size)" -eq '0' })
     $oneStreamed = First-Or-Null @($paging | Where-Object { $_.kind -eq 'paging-streamed' -and "$($_.page_size)" -eq '0' })
+    $csharp = @(Get-Row 'session' { $_.n -eq $MaxN -and $_.kind -eq 'session-paging' })
+    $oneCs = First-Or-Null @($csharp | Where-Object { "$($_.page_size)" -eq '0' })
     $body = foreach ($size in @(0) + $PageSize) {
         $h = First-Or-Null @($paging | Where-Object { $_.kind -eq 'paging-held' -and "$($_.page_size)" -eq "$size" })
         $s = First-Or-Null @($paging | Where-Object { $_.kind -eq 'paging-streamed' -and "$($_.page_size)" -eq "$size" })
+        $c = First-Or-Null @($csharp | Where-Object { "$($_.page_size)" -eq "$size" })
         , @($(if ($size -eq 0) { 'one request (-PageSize 0)' } else { '{0:N0}' -f $size }), $h.requests,
             (Format-Ms $h.ms_best), (Format-Ms $h.ms_median), (Format-Ratio $h.ms_median $oneHeld.ms_median),
-            (Format-Ms $s.ms_best), (Format-Ms $s.ms_median), (Format-Ratio $s.ms_median $oneStreamed.ms_median))
+            (Format-Ms $s.ms_best), (Format-Ms $s.ms_median), (Format-Ratio $s.ms_median $oneStreamed.ms_median),
+            $(if ($c) { "$(Format-Ms $c.ms_median) ($(Format-Ratio $c.ms_median $oneCs.ms_median))" } else { 'n/a' }))
     }
-    $candidates = @($paging | Where-Object { $_.kind -eq 'paging-streamed' -and "$($_.page_size)" -ne '0' } | Sort-Object ms_median)
-    $fastest = First-Or-Null $candidates
-    $fastestHeld = First-Or-Null @($paging | Where-Object { $_.kind -eq 'paging-held' -and "$($_.page_size)" -ne '0' } | Sort-Object ms_median)
-    Add-Table "Paging: $('{0:N0}' -f $MaxN) rows through the module" @('page size', 'requests', 'held best', 'held median', 'held ÷ one request', 'streamed best', 'streamed median', 'streamed ÷ one request') $body `
-        ("Fastest page size by streamed median: **$('{0:N0}' -f $fastest.page_size)** ($(Format-Ms $fastest.ms_median) ms); by held median: **$('{0:N0}' -f $fastestHeld.page_size)** ($(Format-Ms $fastestHeld.ms_median) ms). " +
-         "The module's default is $(try { [Ftrack.Core.Query.QueryPaging]::DefaultPageSize } catch { '5000 (QueryPaging.DefaultPageSize)' }).")
+    function Get-Fastest([string] $kind, [string] $by) { First-Or-Null @($paging | Where-Object { $_.kind -eq $kind -and "$($_.page_size)" -ne '0' } | Sort-Object $by) }
+    $fastest = Get-Fastest 'paging-streamed' 'ms_median'
+    $note = "Page sizes measured round-robin ($($oneHeld.repeats) rounds after a warm-up round). Fastest page size — streamed: **$('{0:N0}' -f $fastest.page_size)** by median ($(Format-Ms $fastest.ms_median) ms), " +
+        "**$('{0:N0}' -f (Get-Fastest 'paging-streamed' 'ms_best').page_size)** by best; held: **$('{0:N0}' -f (Get-Fastest 'paging-held' 'ms_median').page_size)** by median, " +
+        "**$('{0:N0}' -f (Get-Fastest 'paging-held' 'ms_best').page_size)** by best. The module's default page size is 5,000 (QueryPaging.DefaultPageSize). " +
+        'Last column: the same paging through QueryStream in C# (no PowerShell), median and ratio to its one request.'
+    Add-Table "Paging: $('{0:N0}' -f $MaxN) rows through the module" @('page size', 'requests', 'held best', 'held median', 'held ÷ one request', 'streamed best', 'streamed median', 'streamed ÷ one request', 'C# QueryStream median') $body $note
 }
 
 # Startup

@@ -5,9 +5,10 @@
 //       JsonDocument.Parse of the same bytes (the floor for any .NET JSON reader) and a bare
 //       Utf8JsonReader token scan. Time, bytes allocated on this thread, bytes retained while the
 //       result is held.
-//   dotnet Ftrack.Bench.dll session --url <stub url> --n <N> [--repeats 5]
+//   dotnet Ftrack.Bench.dll session --url <stub url> --n <N> [--repeats 5] [--page-sizes 1000,5000]
 //       The whole query through FtrackSession.Call (HTTP + decode), no PowerShell: separates the
-//       client's cost from the module's.
+//       client's cost from the module's; with --page-sizes also QueryStream (the module's paging
+//       path) at each page size and as one request.
 //
 // Each measurement prints one JSON line on stdout; anything wrong (row counts, unexpanded
 // references) exits non-zero with a message on stderr.
@@ -43,7 +44,8 @@ internal static class Program
                     Decode(Required("payload"), Int("n", -1), Int("repeats", 5));
                     return 0;
                 case "session":
-                    Session(Required("url"), Int("n", -1), Int("repeats", 5));
+                    Session(Required("url"), Int("n", -1), Int("repeats", 5),
+                        options.TryGetValue("page-sizes", out var sizes) ? sizes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray() : Array.Empty<int>());
                     return 0;
                 default:
                     Console.Error.WriteLine("usage: Ftrack.Bench decode --payload <file> --n <N> [--repeats R] | session --url <url> --n <N> [--repeats R]");
@@ -192,7 +194,7 @@ internal static class Program
 
     // ---- session: the client without PowerShell ------------------------------------------------
 
-    private static void Session(string url, int n, int repeats)
+    private static void Session(string url, int n, int repeats, int[] pageSizes)
     {
         var cache = Path.Combine(Path.GetTempPath(), "ftrack-bench-cache-" + Environment.ProcessId);
         using var session = new FtrackSession(new FtrackSessionOptions(new Uri(url), "bench-user", "bench-api-key") { SchemaCacheDirectory = cache });
@@ -217,6 +219,47 @@ internal static class Program
             times.Add(watch.Elapsed.TotalMilliseconds);
             if (rows.Count != n) throw new InvalidOperationException($"expected {n} rows, got {rows.Count}");
         }
+        var heldMs = times;
+
+        // The module's paging path (QueryStream: a producer thread, a bounded queue) without
+        // PowerShell: is a page's cost in the client and the stub, or in the pipeline?
+        if (pageSizes.Length > 0)
+        {
+            foreach (var size in new[] { 0 }.Concat(pageSizes))
+            {
+                long Stream()
+                {
+                    using var stream = new Ftrack.Core.Query.QueryStream(session, Expression, new Ftrack.Core.Query.QueryPaging { PageSize = size }, verbose: false);
+                    long count = 0;
+                    foreach (var item in stream.Read()) if (item.Kind == Ftrack.Core.Query.QueryStream.ItemKind.Row) count++;
+                    return count;
+                }
+                var before = session.RequestCount;
+                if (Stream() != n) throw new InvalidOperationException($"QueryStream -PageSize {size}: wrong row count");
+                var requests = session.RequestCount - before;
+                var pageTimes = new List<double>();
+                for (var i = 0; i < repeats; i++)
+                {
+                    FullGc();
+                    watch.Restart();
+                    var count = Stream();
+                    pageTimes.Add(watch.Elapsed.TotalMilliseconds);
+                    if (count != n) throw new InvalidOperationException($"QueryStream -PageSize {size}: {count} rows, expected {n}");
+                }
+                WriteJson(new Dictionary<string, object?>
+                {
+                    ["kind"] = "session-paging",
+                    ["what"] = "QueryStream (C#, no PowerShell)",
+                    ["n"] = n,
+                    ["page_size"] = size,
+                    ["requests"] = requests,
+                    ["ms_best"] = Round(pageTimes.Min()),
+                    ["ms_median"] = Round(Median(pageTimes)),
+                    ["repeats"] = repeats,
+                });
+            }
+        }
+
         try { Directory.Delete(cache, true); } catch (IOException) { }
         WriteJson(new Dictionary<string, object?>
         {
@@ -225,8 +268,8 @@ internal static class Program
             ["n"] = n,
             ["connect_ms"] = Round(connectMs),
             ["ms_first"] = Round(firstMs),
-            ["ms_best"] = Round(times.Min()),
-            ["ms_median"] = Round(Median(times)),
+            ["ms_best"] = Round(heldMs.Min()),
+            ["ms_median"] = Round(Median(heldMs)),
             ["repeats"] = repeats,
             ["runtime"] = ".NET " + Environment.Version,
         });
