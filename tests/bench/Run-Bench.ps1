@@ -17,7 +17,7 @@
                   JsonDocument.Parse; time, bytes allocated, bytes retained per task
       4. local    the bundled local server (Measure-LocalServer.ps1): rows/s of a 1,000-row query
                   with nested projections, creates/s in 10,000-entity batches, query time as the
-                  table grows (10k -> 50k; 10k -> 100k with -Full)
+                  table grows (10k -> 50k -> 100k; -LocalTasks to change)
     Prints the tables and PASS/MISS lines for the targets, and writes them with the raw JSON lines
     to results/bench-<date>.md. Any failure (no node, npm, wrong row counts) throws.
 .EXAMPLE
@@ -33,8 +33,8 @@ param(
     [ValidateRange(1, 50)]
     [int] $Repeats = 3,
     [string[]] $PageSize = @('1000', '5000', '10000'),
-    # Grow the local server to 100,000 tasks (default 50,000).
-    [switch] $Full,
+    # Task counts at which the local server's queries are timed (it grows in batches of 10,000).
+    [string[]] $LocalTasks = @('10000', '50000', '100000'),
     # Any of js, module, decoder, local.
     [string[]] $Skip = @(),
     [string] $OutputDirectory = (Join-Path $PSScriptRoot 'results'),
@@ -50,6 +50,7 @@ $ModulePath = (Resolve-Path $ModulePath).Path
 function Split-List([string[]] $values) { @($values -split ',' | ForEach-Object Trim | Where-Object { $_ }) }
 [int[]] $N = @(Split-List $N | ForEach-Object { [int]$_ } | Sort-Object -Unique)
 [int[]] $PageSize = @(Split-List $PageSize | ForEach-Object { [int]$_ })
+[int[]] $LocalTasks = @(Split-List $LocalTasks | ForEach-Object { [int]$_ } | Sort-Object -Unique)
 $Skip = @(Split-List $Skip)
 foreach ($s in $Skip) { if ($s -notin 'js', 'module', 'decoder', 'local') { throw "-Skip takes js, module, decoder, local; not '$s'." } }
 $MaxN = $N[-1]
@@ -275,7 +276,7 @@ if ('module' -notin $Skip -or 'decoder' -notin $Skip) {
 # 4. The local server
 # ---------------------------------------------------------------------------------------------
 if ('local' -notin $Skip) {
-    $milestones = if ($Full) { @(10000, 50000, 100000) } else { @(10000, 50000) }
+    $milestones = $LocalTasks
     Write-Step "local server: $($milestones -join ' -> ') tasks"
     Invoke-PwshScript 'Measure-LocalServer.ps1' (Join-Path $PSScriptRoot 'Measure-LocalServer.ps1') @('-ModulePath', $ModulePath, '-Milestone', ($milestones -join ','), '-Repeats', $Repeats) 'local'
 }
@@ -405,7 +406,7 @@ if ($local) {
             $(if ($q.tasks -ne $tasksSeen[0]) { "$(Format-Ratio $q.ms_median $base.ms_median) the time at $('{0:N0}' -f $tasksSeen[0]) tasks" } else { '' }))
     }
     Add-Table 'Local server (through the module)' @('step', 'ms (median)', 'rate', 'growth') $body `
-        ('Query: `select name, parent.name, parent.parent.name, status.name, type.name from Task` (three nested projections); ' + "Tasks under Shots under Sequences under one Project. $(if (-not $Full) { 'Run with -Full to grow to 100,000 tasks.' })")
+        ('Query: `select name, parent.name, parent.parent.name, status.name, type.name from Task` (three nested projections); ' + "Tasks under Shots under Sequences under one Project; growth is the median against the one at the smallest table.")
 }
 
 # Targets
