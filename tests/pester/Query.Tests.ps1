@@ -126,3 +126,12 @@ Describe 'The shared benchmark stub at N = 50,000' {
         ($tasks.start_date | Where-Object { $_ -isnot [datetime] }) | Should -BeNullOrEmpty
     }
 }
+
+Describe 'A single result' {
+    BeforeAll { Connect-Ftrack -Server $stub.Url -Credential (New-TestCredential) }
+    It 'indexes as itself, as any PowerShell object does' {
+        $one = Invoke-FtrackQuery "$expr limit 1"
+        $one[0].id | Should -Be $one.id
+        $one[0].id | Should -Not -BeNullOrEmpty
+    }
+}

@@ -29,12 +29,19 @@ namespace Ftrack.Core.Entities
 
         public string EntityType => Shape.EntityType;
 
-        /// <summary>Reads an attribute; null when it is null or not loaded.</summary>
-        public object? this[string name]
+        /// <summary>
+        /// Reads an attribute; null when it is null or not loaded. Internal on purpose: a public
+        /// indexer would make PowerShell's $result[0] call it with "0" instead of indexing a single
+        /// result as itself. Public callers use <see cref="GetValue"/>.
+        /// </summary>
+        internal object? this[string name]
         {
             get => TryGetValue(name, out var v) ? v : null;
             set => Set(name, value);
         }
+
+        /// <summary>An attribute's value; null when it is null or not loaded.</summary>
+        public object? GetValue(string name) => TryGetValue(name, out var v) ? v : null;
 
         public bool TryGetValue(string name, out object? value) => TryGetValue(name, false, out value);
 

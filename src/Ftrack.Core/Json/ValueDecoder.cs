@@ -79,6 +79,7 @@ namespace Ftrack.Core.Json
             var start = _members.Count;
             string? entityType = null, valueType = null;
             object? typedValue = null;
+            DateTime? parsedDate = null;
             var typedValueBytes = default(ReadOnlySpan<byte>);
             try
             {
@@ -98,6 +99,13 @@ namespace Ftrack.Core.Json
                     }
                     if (name == "value" && reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && !reader.ValueIsEscaped)
                     {
+                        // ftrack writes "__type__" first: parse the date from its bytes, no string needed.
+                        if (parsedDate is null && (valueType == "datetime" || valueType == "date")
+                            && FtrackDates.TryParse(reader.ValueSpan, valueType == "date" ? DateTimeKind.Unspecified : _context.DateKind, out var date))
+                        {
+                            parsedDate = date;
+                            continue;
+                        }
                         // Keep the raw bytes too: a {"__type__":"datetime"} value parses straight from them.
                         typedValueBytes = reader.ValueSpan;
                         typedValue = ReadString(ref reader);
@@ -107,6 +115,8 @@ namespace Ftrack.Core.Json
                     _members.Add(new KeyValuePair<string, object?>(name, ReadValue(ref reader)));
                 }
 
+                if (parsedDate is { } early && entityType == null && !HasMembersBeyond(start)) return early;
+                if (parsedDate is { } late) _members.Add(new KeyValuePair<string, object?>("value", late));
                 if (valueType != null && entityType == null)
                 {
                     typedValue ??= FindMember("value", start); // an escaped string took the general path
@@ -133,6 +143,9 @@ namespace Ftrack.Core.Json
             value = dt;
             return true;
         }
+
+        /// <summary>True when the object had members other than "__type__" and "value".</summary>
+        private bool HasMembersBeyond(int start) => _members.Count > start;
 
         private FtrackEntity MergeEntity(string entityType, int start)
         {
