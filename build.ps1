@@ -57,7 +57,8 @@ function Invoke-Build {
     if (Test-Path (Join-Path $serverBin 'Ftrack.Server.dll')) {
         $serverOut = Join-Path $ModuleOut 'server'
         New-Item -ItemType Directory -Path $serverOut | Out-Null
-        Copy-Item (Join-Path $serverBin '*') $serverOut -Recurse
+        # Everything the server needs to run (its dependencies and runtimes), not its debug symbols.
+        Copy-Item (Join-Path $serverBin '*') $serverOut -Recurse -Exclude '*.pdb'
     }
     Write-Host "Module laid out in $ModuleOut"
 }
