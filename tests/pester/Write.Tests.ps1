@@ -55,6 +55,35 @@ Describe 'New-FtrackEntity' {
     }
 }
 
+Describe 'Values from CSV rows and raw operations' {
+    It 'turns CSV text into numbers where the schema says number, and refuses what is not one' {
+        $project = New-TestProject 'csv-types'
+        $shot = New-FtrackEntity Shot @{ name = 'SH'; parent = $project }
+        $rows = "name,bid`nanim,3600.5`nlight," | ConvertFrom-Csv |
+            Select-Object name, bid, @{ n = 'parent_id'; e = { $shot.id } }, @{ n = 'type_id'; e = { $types['Animation'].id } }
+        $tasks = $rows | New-FtrackEntity Task
+        $tasks | Should -HaveCount 2
+        (Invoke-FtrackQuery "select bid from Task where id is '$($tasks[0].id)'").bid | Should -Be 3600.5
+        New-FtrackEntity Task @{ name = 'x'; parent = $shot; type = $types['Animation']; bid = 'lots' } -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'Ftrack.InvalidAttributeValue,Ftrack.Cmdlets.NewFtrackEntityCommand'
+    }
+
+    It 'sends entities nested in a raw operation as references' {
+        $project = New-TestProject 'raw'
+        $result = Invoke-FtrackOperation @{ action = 'create'; entity_type = 'Sequence'; entity_data = @{ name = 'RAW'; parent = $project } }
+        (Invoke-FtrackQuery "select name, parent.id from Sequence where project.id is '$($project.id)'").parent.id | Should -Be $project.id
+    }
+
+    It 'shows only attributes to Format-List * and Export-Csv' {
+        $project = New-TestProject 'columns'
+        $text = $project | Format-List * | Out-String
+        $text | Should -Not -Match 'Shape|LoadedCount|PrimaryKeyValues'
+        $csv = $project | Select-Object * | ConvertTo-Csv | Select-Object -First 1
+        $csv | Should -Not -Match 'Shape|LoadedCount'
+        $csv | Should -Match '"name"'
+    }
+}
+
 Describe 'Get-or-create with -IdentifyingProperty' {
     It 'creates once, then finds the same entity and sends no update' {
         $project = New-TestProject 'ensure'

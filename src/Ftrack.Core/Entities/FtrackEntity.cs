@@ -25,9 +25,14 @@ namespace Ftrack.Core.Entities
             _values = NewSlots(shape.Count);
         }
 
-        public EntityShape Shape { get; }
+        // The members below are internal so that PowerShell, which lists public .NET properties
+        // beside the adapter's, shows only the entity's attributes (Format-List *, Export-Csv).
+        internal EntityShape Shape { get; }
 
-        public string EntityType => Shape.EntityType;
+        internal string EntityType => Shape.EntityType;
+
+        /// <summary>The ftrack entity type name, e.g. "Task".</summary>
+        public string GetEntityType() => Shape.EntityType;
 
         /// <summary>
         /// Reads an attribute; null when it is null or not loaded. Internal on purpose: a public
@@ -87,7 +92,10 @@ namespace Ftrack.Core.Entities
         }
 
         /// <summary>Loaded attributes in the order the type first saw them.</summary>
-        public IEnumerable<KeyValuePair<string, object?>> Attributes
+        public IEnumerable<KeyValuePair<string, object?>> GetAttributes() => Attributes;
+
+        /// <summary>Loaded attributes in the order the type first saw them.</summary>
+        internal IEnumerable<KeyValuePair<string, object?>> Attributes
         {
             get
             {
@@ -100,7 +108,7 @@ namespace Ftrack.Core.Entities
             }
         }
 
-        public int LoadedCount
+        internal int LoadedCount
         {
             get
             {
@@ -111,7 +119,7 @@ namespace Ftrack.Core.Entities
         }
 
         /// <summary>Primary key values in schema order; null entries where not loaded.</summary>
-        public object?[] PrimaryKeyValues
+        internal object?[] PrimaryKeyValues
         {
             get
             {

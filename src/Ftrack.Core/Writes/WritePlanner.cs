@@ -79,9 +79,37 @@ namespace Ftrack.Core.Writes
                     throw new FtrackSchemaException("Ftrack.ImmutableAttribute", schema.Id + "." + name + " is computed by the server and cannot be set.");
                 if (forUpdate && (Array.IndexOf(schema.Immutable, name) >= 0 || Array.IndexOf(schema.PrimaryKey, name) >= 0))
                     throw new FtrackSchemaException("Ftrack.ImmutableAttribute", schema.Id + "." + name + " is immutable: it can be set when the entity is created, never changed.");
-                data[name] = pair.Value;
+                data[name] = FromText(schema.Id, schema.Attributes[name], pair.Value);
             }
             return data;
+        }
+
+        /// <summary>
+        /// Text for a number or boolean attribute (a CSV cell) becomes that type, as the schema says.
+        /// Dates are never parsed from text: a DateTime must be given as one.
+        /// </summary>
+        private static object? FromText(string entityType, AttributeSchema attribute, object? value)
+        {
+            if (value is not string text) return value;
+            if (string.IsNullOrWhiteSpace(text) && attribute.Type is "integer" or "number" or "boolean") return null; // an empty cell
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            switch (attribute.Type)
+            {
+                case "integer":
+                    if (long.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, invariant, out var l)) return l is >= int.MinValue and <= int.MaxValue ? (object)(int)l : l;
+                    break;
+                case "number":
+                    if (double.TryParse(text.Trim(), System.Globalization.NumberStyles.Float, invariant, out var d) && !double.IsNaN(d) && !double.IsInfinity(d)) return d;
+                    break;
+                case "boolean":
+                    if (bool.TryParse(text.Trim(), out var b)) return b;
+                    if (text.Trim() == "1") return true;
+                    if (text.Trim() == "0") return false;
+                    break;
+                default:
+                    return value;
+            }
+            throw new FtrackSchemaException("Ftrack.InvalidAttributeValue", entityType + "." + attribute.Name + " is a " + attribute.Type + "; '" + text + "' is not one.");
         }
 
         private static string Suggest(string given, IEnumerable<string> names)

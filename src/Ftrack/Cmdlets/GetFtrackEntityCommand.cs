@@ -55,6 +55,9 @@ namespace Ftrack.Cmdlets
             try
             {
                 var schema = WritePlanner.SchemaFor(session, EntityType);
+                if (schema.PrimaryKey.Length != 1 || schema.PrimaryKey[0] != "id")
+                    throw new FtrackSchemaException("Ftrack.UnsupportedKey", schema.Id + " is keyed by " + string.Join(", ", schema.PrimaryKey)
+                        + ", not by a single id: use Invoke-FtrackQuery with a where clause on those attributes.");
                 var select = Property is { Length: > 0 } ? "select " + string.Join(", ", schema.PrimaryKey.Concat(Property).Distinct()) + " from " : "";
                 var expression = select + schema.Id + " where id in (" + string.Join(", ", ids.Select(IdentityQuery.Literal)) + ")";
                 var result = (QueryResult)session.Call(new FtrackOperation[] { new QueryOperation(expression) }, NewCallOptions())[0]!;

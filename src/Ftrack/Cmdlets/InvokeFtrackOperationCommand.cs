@@ -27,7 +27,8 @@ namespace Ftrack.Cmdlets
             foreach (var op in Operation)
             {
                 var body = new Dictionary<string, object?>(StringComparer.Ordinal);
-                foreach (DictionaryEntry entry in op) body[Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!] = Unwrap(entry.Value);
+                // Deep: entities and hashtables nested in entity_data arrive wrapped in PSObjects too.
+                foreach (DictionaryEntry entry in op) body[Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!] = PowerShellValues.ToClr(entry.Value);
                 if (!body.TryGetValue("action", out var action) || action is not string { Length: > 0 })
                 {
                     ThrowTerminatingError(new ErrorRecord(new ArgumentException("Every operation needs an 'action', e.g. @{ action = 'query'; expression = 'select name from Task' }."),
@@ -68,6 +69,5 @@ namespace Ftrack.Cmdlets
             }
         }
 
-        private static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
     }
 }

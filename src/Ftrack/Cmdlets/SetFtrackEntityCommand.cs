@@ -62,8 +62,10 @@ namespace Ftrack.Cmdlets
             try
             {
                 var delete = WritePlanner.PlanDelete(InputObject);
-                var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
-                if (!(Force && !whatIf) && !ShouldProcess(Describe(InputObject), "Delete")) return;
+                // -Force skips the confirmation that ConfirmImpact=High asks for, unless -WhatIf or
+                // an explicit -Confirm says otherwise.
+                var asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
+                if (!(Force && !asked) && !ShouldProcess(Describe(InputObject), "Delete")) return;
                 Send(session, delete);
             }
             catch (Exception e) when (IsFtrackFailure(e))
