@@ -179,7 +179,7 @@ public class StreamingReaderTests
     }
 
     /// <summary>Serves the head, then waits (bounded) for the gate before serving the tail.</summary>
-    private sealed class GatedStream : Stream
+    private sealed class GatedStream : ReadOnlyStream
     {
         private readonly byte[] _head, _tail;
         private readonly ManualResetEventSlim _gate;
@@ -207,14 +207,5 @@ public class StreamingReaderTests
             return m;
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -4,7 +4,7 @@ using System.IO;
 namespace Ftrack.Core.Transport
 {
     /// <summary>A read-only stream that yields already-read head bytes, then the rest of the inner stream.</summary>
-    internal sealed class PrefixedStream : Stream
+    internal sealed class PrefixedStream : ReadOnlyStream
     {
         private readonly byte[] _head;
         private readonly int _headLength;
@@ -28,14 +28,5 @@ namespace Ftrack.Core.Transport
             return _inner.Read(buffer, offset, count);
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -268,7 +268,7 @@ internal sealed class TempDirectory : IDisposable
 /// Returns the bytes a few at a time (1..maxChunk per Read, seeded), like a slow network; can
 /// throw an IOException after a given number of bytes, and reports how much is still unread.
 /// </summary>
-internal sealed class ChunkedStream : Stream
+internal sealed class ChunkedStream : ReadOnlyStream
 {
     private readonly byte[] _data;
     private readonly Random _random;
@@ -300,19 +300,10 @@ internal sealed class ChunkedStream : Stream
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>Sends some bytes, then blocks until disposed (a server that stops mid-answer).</summary>
-internal sealed class StallingStream : Stream
+internal sealed class StallingStream : ReadOnlyStream
 {
     private readonly byte[] _head;
     private int _position;
@@ -340,13 +331,4 @@ internal sealed class StallingStream : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
