@@ -29,6 +29,8 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'Ftrack'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
+# Get-PwshCommand: the pwsh running this script, as a command line (for child pwsh processes).
+. (Join-Path $Root 'tests/tools/PwshCommand.ps1')
 
 function Invoke-Dotnet {
     & dotnet @args
@@ -142,15 +144,6 @@ Import-Module '$pesterPath'
     $counts = Get-Content -Raw $summary | ConvertFrom-Json
     Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $counts.Passed, $counts.Failed, $counts.Skipped)
     $counts
-}
-
-# The pwsh running this script, as a command line (pwsh itself, or "dotnet pwsh" from the tool manifest).
-function Get-PwshCommand {
-    $self = [Environment]::ProcessPath
-    if ($self -and [IO.Path]::GetFileNameWithoutExtension($self) -eq 'pwsh') { return @($self) }
-    $entry = [Environment]::GetCommandLineArgs()[0]
-    if ($entry -like '*.dll') { return @($self, $entry) }
-    return @('pwsh')
 }
 
 function Invoke-Demo {

@@ -11,11 +11,7 @@ namespace Ftrack
     {
         private static FtrackSession? _default;
 
-        public static FtrackSession? Default
-        {
-            get => Volatile.Read(ref _default);
-            internal set => Volatile.Write(ref _default, value);
-        }
+        public static FtrackSession? Default => Volatile.Read(ref _default);
 
         internal static FtrackSession? Exchange(FtrackSession? session) => Interlocked.Exchange(ref _default, session);
     }

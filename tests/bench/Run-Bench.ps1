@@ -82,14 +82,7 @@ function Assert-Command([string] $name, [string] $why) {
     if (-not (Get-Command $name -CommandType Application -ErrorAction SilentlyContinue)) { throw "'$name' is not on PATH: $why" }
 }
 
-# The pwsh running this script, as a command line (pwsh itself, or "dotnet pwsh" from the tool manifest).
-function Get-PwshCommand {
-    $self = [Environment]::ProcessPath
-    if ($self -and [IO.Path]::GetFileNameWithoutExtension($self) -eq 'pwsh') { return @($self) }
-    $entry = [Environment]::GetCommandLineArgs()[0]
-    if ($entry -like '*.dll') { return @($self, $entry) }
-    return @('pwsh')
-}
+. (Join-Path $PSScriptRoot '../tools/PwshCommand.ps1')
 $Pwsh = @(Get-PwshCommand)
 
 function Add-JsonLines([string[]] $lines, [string] $source) {

@@ -32,7 +32,7 @@ Describe 'Error records' {
         if ($ErrorId -notlike '*InvalidResponse') { $err[0].Exception.Message | Should -Match ([regex]::Escape("query `"$Expression")) }
     }
 
-    It 'an authentication failure during a query -> Ftrack.AuthenticationFailed' {
+    It 'a refused key -> Ftrack.AuthenticationFailed, and the earlier session stays the default' {
         $before = Get-FtrackSession
         $err = $null
         try { Connect-Ftrack -Server $server.Url -Credential (New-TestCredential -Key 'revoked') } catch { $err = $_ }

@@ -61,9 +61,10 @@ Describe 'Invoke-FtrackQuery' {
 
     It 'reports the total count when it reached the end' {
         $out = Invoke-FtrackQuery $expr -Skip 990 -IncludeTotalCount -PageSize 100
-        $total = $out | Where-Object { $_ -is [System.Management.Automation.PSObject] -and $_.PSObject.TypeNames -contains 'System.UInt64' } | Select-Object -First 1
         ($out | Where-Object { $_.__entity_type__ -eq 'Task' }) | Should -HaveCount 10
-        ($out | Select-Object -Last 1).ToString() | Should -Match '1000'
+        $total = $out | Select-Object -Last 1
+        $total.__entity_type__ | Should -BeNullOrEmpty          # the count object, not a row
+        [uint64]$total | Should -Be 1000
     }
 
     It 'takes expressions from the pipeline' {

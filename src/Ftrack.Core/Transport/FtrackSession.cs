@@ -283,7 +283,6 @@ namespace Ftrack.Core.Transport
             using (response)
             using (linked.Token.Register(() => response.Dispose()))
             {
-                var status = (int)response.StatusCode;
                 long bytes = 0;
                 try
                 {
@@ -307,7 +306,6 @@ namespace Ftrack.Core.Transport
                     throw new FtrackTransportException(TransportFailure.ConnectionReset,
                         "The connection to " + Server.Host + " broke while reading the answer to " + summary + ": " + e.Message, e) { Operation = summary };
                 }
-                finally { _ = status; }
             }
         }
 
@@ -333,10 +331,10 @@ namespace Ftrack.Core.Transport
                 bytes = headLength;
                 if (status == 401)
                 {
-                    var reason = response.Headers.TryGetValues("FTRACK_ERROR", out var values) ? string.Join(" ", values) : ReadResponseDescribe(head, headLength);
+                    var reason = response.Headers.TryGetValues("FTRACK_ERROR", out var values) ? string.Join(" ", values) : ResponseReader.Describe(head, headLength);
                     throw new FtrackAuthenticationException("InvalidCredentialsError", "The server refused the API user or key (HTTP 401: " + reason + ").", null, status, null);
                 }
-                var what = ReadResponseDescribe(head, headLength);
+                var what = ResponseReader.Describe(head, headLength);
                 var statusText = status + " " + response.ReasonPhrase;
                 throw new FtrackProtocolException(
                     "The server at " + Server.GetLeftPart(UriPartial.Authority) + " answered HTTP " + statusText + " with " + what

@@ -26,7 +26,7 @@ namespace Ftrack.Core.Writes
                 if (op is not CreateOperation create || create.Entity["id"] is not string id) continue;
                 try
                 {
-                    var query = new QueryOperation("select id from " + create.Entity.EntityType + " where id is \"" + id.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"");
+                    var query = new QueryOperation("select id from " + create.Entity.EntityType + " where id is " + Query.QueryLiteral.Quote(id));
                     var result = (QueryResult)session.Call(new FtrackOperation[] { query }, new CallOptions { Log = options?.Log })[0]!;
                     return result.Data.Count > 0;
                 }

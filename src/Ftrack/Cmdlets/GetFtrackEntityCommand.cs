@@ -5,6 +5,7 @@ using System.Management.Automation;
 using Ftrack.Completers;
 using Ftrack.Core.Entities;
 using Ftrack.Core.Operations;
+using Ftrack.Core.Query;
 using Ftrack.Core.Writes;
 
 namespace Ftrack.Cmdlets
@@ -59,7 +60,7 @@ namespace Ftrack.Cmdlets
                     throw new FtrackSchemaException("Ftrack.UnsupportedKey", schema.Id + " is keyed by " + string.Join(", ", schema.PrimaryKey)
                         + ", not by a single id: use Invoke-FtrackQuery with a where clause on those attributes.");
                 var select = Property is { Length: > 0 } ? "select " + string.Join(", ", schema.PrimaryKey.Concat(Property).Distinct()) + " from " : "";
-                var expression = select + schema.Id + " where id in (" + string.Join(", ", ids.Select(IdentityQuery.Literal)) + ")";
+                var expression = select + schema.Id + " where id in (" + string.Join(", ", ids.Select(id => QueryLiteral.Of(id))) + ")";
                 var result = (QueryResult)session.Call(new FtrackOperation[] { new QueryOperation(expression) }, NewCallOptions())[0]!;
                 var found = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var row in result.Data)

@@ -3,9 +3,8 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text;
 using Ftrack.Core.Entities;
-using Ftrack.Core.Json;
+using Ftrack.Core.Query;
 using Ftrack.Core.Schema;
 
 namespace Ftrack.Cmdlets
@@ -33,33 +32,12 @@ namespace Ftrack.Cmdlets
         private static string Condition(string name, object? value) => value switch
         {
             null => name + " is None",
-            FtrackEntity entity => name + ".id is " + Literal(entity["id"]),
-            IDictionary d when d.Contains("__entity_type__") => name + ".id is " + Literal(d["id"]),
-            _ => name + " is " + Literal(value),
+            FtrackEntity entity => name + ".id is " + QueryLiteral.Of(entity["id"]),
+            IDictionary d when d.Contains("__entity_type__") => name + ".id is " + QueryLiteral.Of(d["id"]),
+            _ => name + " is " + QueryLiteral.Of(value),
         };
 
-        /// <summary>A value as a query literal: strings double-quoted with \ and " escaped.</summary>
-        public static string Literal(object? value) => value switch
-        {
-            null => "None",
-            bool b => b ? "true" : "false",
-            DateTime dt => "\"" + FtrackDates.FormatDateTime(dt, serverUsesUtc: true) + "\"",
-            IFormattable f when value is not string => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => Quote(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
-        };
-
-        private static string Quote(string s)
-        {
-            var sb = new StringBuilder(s.Length + 2).Append('"');
-            foreach (var c in s)
-            {
-                if (c == '"' || c == '\\') sb.Append('\\');
-                sb.Append(c);
-            }
-            return sb.Append('"').ToString();
-        }
-
-        public static string Show(object? value) => value is FtrackEntity e ? e.ToString() : Literal(value);
+        public static string Show(object? value) => value is FtrackEntity e ? e.ToString() : QueryLiteral.Of(value);
 
         /// <summary>Whether a found value equals the given one (entities by key, numbers by value).</summary>
         public static bool SameValue(object? current, object? given)

@@ -62,7 +62,8 @@ namespace Ftrack.Cmdlets
                             WriteDebug((string)item.Value!);
                             break;
                         case QueryStream.ItemKind.Page:
-                            if (stream.Pages >= 1 && PageSize > 0 && (long)item.Value! >= PageSize)
+                            // A full page means more may follow: worth a progress bar.
+                            if (PageSize > 0 && (long)item.Value! >= PageSize)
                             {
                                 progress.StatusDescription = stream.RowCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " rows in " + stream.Pages + " page(s)";
                                 WriteProgress(progress);
