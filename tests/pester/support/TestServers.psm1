@@ -48,6 +48,8 @@ function Start-FaultServer {
       Broken         ServerError               Html      an HTML 502 page from a "proxy"
       Truncated      a JSON body cut mid-row   Slow      answers after 5 s
       and "select from" (no type) is a ParseError.
+    A request with a create is "applied" (its ids remembered) and then answered with a connection
+    reset; a later "where id is" query for such an id finds it.
     Returns @{ Url; Stop = { ... } }.
     #>
     $shared = Find-SharedFolder
@@ -75,6 +77,7 @@ function Start-FaultServer {
             $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
             $context.Response.Close()
         }
+        $created = @{}
         function ErrorBody([string] $name, [string] $content) {
             @{ exception = $name; content = $content; error_code = $null } | ConvertTo-Json -Compress
         }
@@ -93,9 +96,17 @@ function Start-FaultServer {
                     switch ($op.action) {
                         'query_server_information' { $results.Add($info) }
                         'query_schemas' { $results.Add($schemas) }
+                        'create' {
+                            # The write reaches the "server" and is applied, but the answer is lost:
+                            # the connection is reset. A later id check finds the entity.
+                            $created[[string]$op.entity_data.id] = [string]$op.entity_type
+                        }
                         'query' {
                             $e = [string]$op.expression
-                            if ($e -match '^\s*select\s+from') { Send $context 400 (ErrorBody 'ParseError' "Unable to parse expression: $e"); $answered = $true }
+                            if ($e -match 'where id is "([^"]+)"' -and $created.ContainsKey($Matches[1])) {
+                                $results.Add((@{ action = 'query'; data = @(@{ __entity_type__ = $created[$Matches[1]]; id = $Matches[1] }); metadata = @{ next = @{ offset = $null } } } | ConvertTo-Json -Depth 5 -Compress))
+                            }
+                            elseif ($e -match '^\s*select\s+from') { Send $context 400 (ErrorBody 'ParseError' "Unable to parse expression: $e"); $answered = $true }
                             elseif ($e -match 'from Forbidden') { Send $context 403 (ErrorBody 'PermissionError' 'You do not have permission to read Forbidden.'); $answered = $true }
                             elseif ($e -match 'from Invalid') { Send $context 400 (ErrorBody 'ValidationError' 'name must not be empty.'); $answered = $true }
                             elseif ($e -match 'from Broken') { Send $context 500 (ErrorBody 'ServerError' 'Something broke on the server.'); $answered = $true }
@@ -108,6 +119,7 @@ function Start-FaultServer {
                     }
                     if ($answered) { break }
                 }
+                if (-not $answered -and ($ops | Where-Object action -eq 'create')) { $context.Response.Abort(); continue }
                 if (-not $answered) { Send $context 200 ('[' + ($results -join ',') + ']') }
             }
             catch { try { $context.Response.Abort() } catch { } }
@@ -124,4 +136,74 @@ function New-TestCredential([string] $User = 'tester', [string] $Key = 'good-key
     [pscredential]::new($User, (ConvertTo-SecureString $Key -AsPlainText -Force))
 }
 
-Export-ModuleMember -Function Find-SharedFolder, Start-FtrackStub, Start-FaultServer, New-TestCredential, Get-FreeTcpPort
+function Start-RecordingServer {
+    <#
+    A server that records every request it receives (method, path, whether it carried
+    ftrack-api-key or ftrack-user) and answers 404. Returns @{ Url; Requests; Stop = { ... } }.
+    #>
+    $port = Get-FreeTcpPort
+    $url = "http://127.0.0.1:$port/"
+    $listener = [Net.HttpListener]::new()
+    $listener.Prefixes.Add($url)
+    $listener.Start()
+    $requests = [Collections.Concurrent.ConcurrentQueue[object]]::new()
+    $runspace = [runspacefactory]::CreateRunspace()
+    $runspace.Open()
+    $ps = [powershell]::Create()
+    $ps.Runspace = $runspace
+    $null = $ps.AddScript({
+        param($listener, $requests)
+        while ($listener.IsListening) {
+            try { $context = $listener.GetContext() } catch { break }
+            $requests.Enqueue([pscustomobject]@{
+                Method = $context.Request.HttpMethod
+                Path   = $context.Request.Url.AbsolutePath
+                HasKey = [bool]$context.Request.Headers['ftrack-api-key']
+                HasUser = [bool]$context.Request.Headers['ftrack-user']
+                Cookie = [string]$context.Request.Headers['Cookie']
+            })
+            $context.Response.StatusCode = 404
+            $context.Response.Close()
+        }
+    }).AddArgument($listener).AddArgument($requests)
+    $null = $ps.BeginInvoke()
+    [pscustomobject]@{
+        Url      = $url.TrimEnd('/')
+        Requests = $requests
+        Stop     = { $listener.Stop(); $listener.Close(); $ps.Stop(); $ps.Dispose(); $runspace.Dispose() }.GetNewClosure()
+    }
+}
+
+function Start-RedirectServer {
+    <#
+    A server that answers every request with the given redirect status and a Location on another
+    origin (Target + the request's path), and sets a session cookie. Returns @{ Url; Stop = { ... } }.
+    #>
+    param([int] $Status = 307, [Parameter(Mandatory)] [string] $Target)
+    $port = Get-FreeTcpPort
+    $url = "http://127.0.0.1:$port/"
+    $listener = [Net.HttpListener]::new()
+    $listener.Prefixes.Add($url)
+    $listener.Start()
+    $runspace = [runspacefactory]::CreateRunspace()
+    $runspace.Open()
+    $ps = [powershell]::Create()
+    $ps.Runspace = $runspace
+    $null = $ps.AddScript({
+        param($listener, $status, $target)
+        while ($listener.IsListening) {
+            try { $context = $listener.GetContext() } catch { break }
+            $context.Response.StatusCode = $status
+            $context.Response.Headers['Location'] = $target + $context.Request.Url.AbsolutePath
+            $context.Response.Headers['Set-Cookie'] = 'ftrack_session=secret-session; Path=/'
+            $context.Response.Close()
+        }
+    }).AddArgument($listener).AddArgument($Status).AddArgument($Target)
+    $null = $ps.BeginInvoke()
+    [pscustomobject]@{
+        Url  = $url.TrimEnd('/')
+        Stop = { $listener.Stop(); $listener.Close(); $ps.Stop(); $ps.Dispose(); $runspace.Dispose() }.GetNewClosure()
+    }
+}
+
+Export-ModuleMember -Function Find-SharedFolder, Start-FtrackStub, Start-FaultServer, Start-RecordingServer, Start-RedirectServer, New-TestCredential, Get-FreeTcpPort
