@@ -1,41 +1,29 @@
 using System;
 using System.Management.Automation;
 using Ftrack.Core;
-using Ftrack.Core.Transport;
 
 namespace Ftrack
 {
     /// <summary>
-    /// Turns client exceptions into ErrorRecords with stable FullyQualifiedErrorIds (the exception's
-    /// ErrorId), a fitting category, and the failing expression or operation as the target.
+    /// The one place ErrorRecords are made: the exception's stable id (one of FtrackErrorIds) as the
+    /// FullyQualifiedErrorId, a fitting category, the failing expression or operation as the target,
+    /// and advice where there is something to do.
     /// </summary>
     internal static class FtrackErrorRecords
     {
-        public const string NotConnectedId = "Ftrack.NotConnected";
-
-        public static ErrorRecord From(Exception exception, object? target)
+        public static ErrorRecord From(FtrackException exception, object? target)
         {
-            if (exception is FtrackException fe)
-            {
-                var record = new ErrorRecord(fe, fe.ErrorId, CategoryOf(fe), target ?? fe.Operation);
-                var advice = AdviceFor(fe);
-                if (advice != null) record.ErrorDetails = new ErrorDetails(fe.Message) { RecommendedAction = advice };
-                return record;
-            }
-            if (exception is ArgumentException)
-                return new ErrorRecord(exception, "Ftrack.InvalidArgument", ErrorCategory.InvalidArgument, target);
-            return new ErrorRecord(exception, "Ftrack.UnexpectedError", ErrorCategory.NotSpecified, target);
+            var record = new ErrorRecord(exception, exception.ErrorId, CategoryOf(exception), target ?? exception.Operation);
+            if (AdviceFor(exception) is { } advice) record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = advice };
+            return record;
         }
 
-        public static ErrorRecord NotConnected() => new(
-            new InvalidOperationException("Not connected to ftrack. Run Connect-Ftrack first, or pass -Session."),
-            NotConnectedId, ErrorCategory.ConnectionError, null)
-        {
-            ErrorDetails = new ErrorDetails("Not connected to ftrack. Run Connect-Ftrack first, or pass -Session.")
-            {
-                RecommendedAction = "Connect-Ftrack -Server https://<studio>.ftrackapp.com -Credential (Get-Credential)",
-            },
-        };
+        /// <summary>A caller mistake found by the module itself (no server involved).</summary>
+        public static ErrorRecord Usage(string errorId, string message, object? target, UsageErrorKind kind = UsageErrorKind.InvalidArgument) =>
+            From(new FtrackUsageException(errorId, message, kind), target);
+
+        public static ErrorRecord NotConnected() =>
+            Usage(FtrackErrorIds.NotConnected, "Not connected to ftrack. Run Connect-Ftrack first, or pass -Session.", null, UsageErrorKind.NotConnected);
 
         private static ErrorCategory CategoryOf(FtrackException e) => e switch
         {
@@ -45,14 +33,18 @@ namespace Ftrack
             FtrackParseException => ErrorCategory.ParserError,
             FtrackServerException => ErrorCategory.InvalidResult,
             FtrackTransportException { Failure: TransportFailure.Timeout } => ErrorCategory.OperationTimeout,
+            FtrackTransportException { Failure: TransportFailure.Cancelled } => ErrorCategory.OperationStopped,
             FtrackTransportException => ErrorCategory.ConnectionError,
             FtrackProtocolException => ErrorCategory.ProtocolError,
+            FtrackRedirectedException => ErrorCategory.ProtocolError,
             FtrackEncodingException => ErrorCategory.InvalidArgument,
             FtrackInsecureConnectionException => ErrorCategory.SecurityError,
             FtrackSessionClosedException => ErrorCategory.ConnectionError,
-            Ftrack.Core.Writes.FtrackSchemaException => ErrorCategory.InvalidArgument,
-            Ftrack.Core.Writes.FtrackBatchException => ErrorCategory.InvalidOperation,
-            Ftrack.Core.Writes.FtrackOutcomeUnknownException => ErrorCategory.ConnectionError,
+            FtrackOutcomeUnknownException => ErrorCategory.ConnectionError,
+            FtrackUsageException { Kind: UsageErrorKind.InvalidOperation } => ErrorCategory.InvalidOperation,
+            FtrackUsageException { Kind: UsageErrorKind.NotFound } => ErrorCategory.ObjectNotFound,
+            FtrackUsageException { Kind: UsageErrorKind.NotConnected } => ErrorCategory.ConnectionError,
+            FtrackUsageException => ErrorCategory.InvalidArgument,
             _ => ErrorCategory.NotSpecified,
         };
 
@@ -60,8 +52,12 @@ namespace Ftrack
         {
             FtrackAuthenticationException => "Check the API user and key (Connect-Ftrack -Credential): the user is the ftrack username, the password is an API key from the ftrack web UI.",
             FtrackParseException => "Check the expression: see Get-Help about_Ftrack_Query_Language.",
+            FtrackTransportException { Failure: TransportFailure.Cancelled } => null,
             FtrackTransportException => "Check the server URL, the network or VPN, and that the server is up.",
+            FtrackRedirectedException r => "Fix the server URL: Connect-Ftrack -Server " + (r.Location is { } to ? to.GetLeftPart(UriPartial.Authority) : "<the address ftrack answers at>") + " (only if you trust that address with your API key).",
             FtrackInsecureConnectionException => "Use https://, or pass -AllowUnencryptedAuthentication.",
+            FtrackOutcomeUnknownException { Applied: false, CheckCommand: { } check } => "Check with " + check + " before sending it again; Submit-FtrackBatch re-checks an unresolved batch.",
+            _ when e.ErrorId == FtrackErrorIds.NotConnected => "Connect-Ftrack -Server https://<studio>.ftrackapp.com -Credential (Get-Credential)",
             _ => null,
         };
     }

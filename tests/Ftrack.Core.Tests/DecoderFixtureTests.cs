@@ -268,7 +268,7 @@ public class DecoderFixtureTests
             Assert.Same(schema, registry.Find(id.ToUpperInvariant(), ignoreCase: true));
             var pk = schemaJson.TryGetProperty("primary_key", out var p) ? p.EnumerateArray().Select(e => e.GetString()).ToArray() : new[] { "id" };
             Assert.Equal(pk, schema!.PrimaryKey);
-            Assert.Equal(pk, EntityShape.For(id).PrimaryKey);
+            Assert.Equal(pk, registry.Shapes.For(id).PrimaryKey);
             Assert.Equal(schemaJson.GetProperty("properties").EnumerateObject().Count(), schema.Attributes.Count);
         }
 

@@ -32,7 +32,7 @@ public class EntityModelTests
         var a = new FtrackEntity("ModelB") { ["first"] = 1 };
         var b = new FtrackEntity("ModelB") { ["second"] = 2 };
         Assert.Same(a.Shape, b.Shape);
-        Assert.Same(EntityShape.For("ModelB"), a.Shape);
+        Assert.Same(EntityShapes.Unbound.For("ModelB"), a.Shape);
         Assert.False(a.IsLoaded("second"));
         Assert.False(b.IsLoaded("first"));
         a["second"] = "late"; // the slot exists already; a's value array grows to reach it
@@ -64,7 +64,7 @@ public class EntityModelTests
     [Fact]
     public void Concurrent_attribute_registration_gives_every_name_one_slot()
     {
-        var shape = EntityShape.For("ModelConcurrent" + Guid.NewGuid().ToString("N"));
+        var shape = EntityShapes.Unbound.For("ModelConcurrent" + Guid.NewGuid().ToString("N"));
         var names = Enumerable.Range(0, 400).Select(i => "attr" + i).ToArray();
         var slots = new int[8][];
         Parallel.For(0, slots.Length, t =>

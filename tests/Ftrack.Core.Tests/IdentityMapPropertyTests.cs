@@ -309,6 +309,7 @@ public class IdentityMapPropertyTests
     [Fact]
     public void Denormalized_and_normalized_encodings_decode_to_the_same_graph()
     {
+        var compared = 0;
         Graphs.Sample(g =>
         {
             var normalized = new GraphWriter(g, Mode.Normalized);
@@ -316,9 +317,14 @@ public class IdentityMapPropertyTests
             var (rowsN, contextN) = DecodeGraph(normalized.Write());
             var (rowsD, contextD) = DecodeGraph(denormalized.Write());
             CheckAgainstSpec(g, denormalized, rowsD, contextD);
-            Assert.Equal(Describe(rowsN), Describe(rowsD));
             Assert.Equal(contextN.IdentityMap.Count, contextD.IdentityMap.Count);
+            // The writer stops expanding below depth 5, so an entity met only that deep is sent as a
+            // bare reference: then the two encodings carry different data, and only the spec check applies.
+            if (!normalized.Sent.All(p => denormalized.Sent.TryGetValue(p.Key, out var d) && d.SetEquals(p.Value))) return;
+            Assert.Equal(Describe(rowsN), Describe(rowsD));
+            Interlocked.Increment(ref compared);
         }, iter: 150);
+        Assert.True(compared > 75, "Too few graphs were fully expanded to compare (" + compared + " of 150).");
     }
 
     [Fact]

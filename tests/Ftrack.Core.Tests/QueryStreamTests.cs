@@ -109,7 +109,6 @@ public class QueryStreamTests
         Assert.Equal(3, rows.Select(r => r["status"]).Distinct().Count());
         Assert.All(rows, r => Assert.NotNull(((FtrackEntity)r["status"]!)["name"]));
         Assert.Equal(rows.Count, rows.Distinct().Count());
-        Assert.True(stream.Completed);
         Assert.True(stream.ReachedEnd);
         Assert.Equal(server.QueryCount, stream.Pages);
         Assert.Equal(server.Total, stream.RowCount);
@@ -274,7 +273,7 @@ public class QueryStreamTests
             stream.Cancel();
         }
         Assert.InRange(rows, 3, 10);
-        Assert.False(stream.Completed);
+        Assert.False(stream.ReachedEnd);
     }
 
     [Fact]
@@ -321,7 +320,7 @@ public class QueryStreamTests
         Assert.Equal(20, rows.Count);
         Assert.Contains("page 2 failed", error.Message);
         Assert.Contains("offset 20", error.Message);
-        Assert.False(stream.Completed);
+        Assert.False(stream.ReachedEnd);
     }
 
     [Fact]

@@ -289,10 +289,11 @@ public class SessionTests
     [Fact]
     public void Bad_options_are_rejected()
     {
-        Assert.Throws<ArgumentException>(() => TestSessions.Create(MetadataHandler(), server: new Uri("/relative", UriKind.Relative)));
-        Assert.Throws<ArgumentException>(() => TestSessions.Create(MetadataHandler(), server: new Uri("ftp://ftrack.test/")));
-        Assert.Throws<ArgumentException>(() => new FtrackSession(new FtrackSessionOptions(TestSessions.Server, TestSessions.ApiUser, "") { Handler = MetadataHandler() }));
-        Assert.Throws<ArgumentException>(() => new FtrackSession(new FtrackSessionOptions(TestSessions.Server, "", TestSessions.ApiKey) { Handler = MetadataHandler() }));
+        Assert.Equal(FtrackErrorIds.InvalidServer, Assert.Throws<FtrackUsageException>(() => TestSessions.Create(MetadataHandler(), server: new Uri("/relative", UriKind.Relative))).ErrorId);
+        Assert.Equal(FtrackErrorIds.InvalidServer, Assert.Throws<FtrackUsageException>(() => TestSessions.Create(MetadataHandler(), server: new Uri("ftp://ftrack.test/"))).ErrorId);
+        Assert.Equal(FtrackErrorIds.MissingCredential, Assert.Throws<FtrackUsageException>(() => new FtrackSession(new FtrackSessionOptions(TestSessions.Server, TestSessions.ApiUser, "") { Handler = MetadataHandler() })).ErrorId);
+        Assert.Equal(FtrackErrorIds.MissingCredential, Assert.Throws<FtrackUsageException>(() => new FtrackSession(new FtrackSessionOptions(TestSessions.Server, "", TestSessions.ApiKey) { Handler = MetadataHandler() })).ErrorId);
+        Assert.IsType<FtrackInsecureConnectionException>(Record.Exception(() => TestSessions.Create(MetadataHandler(), server: new Uri("http://ftrack.test/"))));
     }
 
     [Fact]

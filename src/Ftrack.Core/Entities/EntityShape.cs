@@ -8,12 +8,10 @@ namespace Ftrack.Core.Entities
     /// The attribute layout shared by every entity of one type: attribute name → slot index.
     /// Entities store values in an array indexed by slot, so 50,000 tasks share one name table
     /// instead of carrying 50,000 dictionaries (the difference between ~0.8 KB and ~3 KB each).
+    /// Shapes belong to an <see cref="EntityShapes"/> table (one per server's schemas).
     /// </summary>
     public sealed class EntityShape
     {
-        private static readonly Dictionary<string, EntityShape> Shapes = new(StringComparer.Ordinal);
-        private static readonly object ShapesLock = new();
-
         private readonly object _lock = new();
         // Copy-on-write: readers never lock; writers publish a new snapshot.
         private Snapshot _snapshot = new(Array.Empty<string>(), new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase));
@@ -29,11 +27,16 @@ namespace Ftrack.Core.Entities
             }
         }
 
-        private EntityShape(string entityType)
+        internal EntityShape(string entityType, string[] primaryKey, EntityShapes table)
         {
             EntityType = entityType;
+            PrimaryKey = primaryKey;
+            Table = table;
             TypeNames = new[] { "Ftrack.Entity#" + entityType, "Ftrack.Entity" };
         }
+
+        /// <summary>The table this shape belongs to: the shapes of the same server's other types.</summary>
+        public EntityShapes Table { get; }
 
         /// <summary>The ftrack entity type name, e.g. "Task".</summary>
         public string EntityType { get; }
@@ -41,28 +44,14 @@ namespace Ftrack.Core.Entities
         /// <summary>PowerShell type names, most specific first; built once per type.</summary>
         public IReadOnlyList<string> TypeNames { get; }
 
-        /// <summary>Primary key attribute names; ["id"] until a schema says otherwise.</summary>
-        public string[] PrimaryKey { get; internal set; } = DefaultPrimaryKey;
+        /// <summary>Primary key attribute names, from the server's schema (["id"] for a type it does not know).</summary>
+        public string[] PrimaryKey { get; }
 
         internal static readonly string[] DefaultPrimaryKey = { "id" };
 
         internal int Count => Volatile.Read(ref _snapshot).Names.Length;
 
         internal string NameAt(int slot) => Volatile.Read(ref _snapshot).Names[slot];
-
-        /// <summary>The process-wide shape of an entity type (one per name).</summary>
-        public static EntityShape For(string entityType)
-        {
-            lock (ShapesLock)
-            {
-                if (!Shapes.TryGetValue(entityType, out var shape))
-                {
-                    shape = new EntityShape(string.Intern(entityType));
-                    Shapes.Add(shape.EntityType, shape);
-                }
-                return shape;
-            }
-        }
 
         /// <summary>Slot of an attribute, or -1. Exact match first, then case-insensitive (PowerShell habits).</summary>
         public int Find(string name, bool ignoreCase = false)

@@ -17,13 +17,22 @@ namespace Ftrack.Core.Entities
 
         private object?[] _values;
 
-        public FtrackEntity(string entityType) : this(EntityShape.For(entityType)) { }
+        /// <summary>An entity of a type no server's schemas describe (keyed by "id"): for scripts and tests.</summary>
+        public FtrackEntity(string entityType) : this(EntityShapes.Unbound.For(entityType)) { }
 
-        internal FtrackEntity(EntityShape shape)
+        /// <summary>An empty entity of the given shape (every attribute not loaded).</summary>
+        public FtrackEntity(EntityShape shape)
         {
             Shape = shape;
             _values = NewSlots(shape.Count);
         }
+
+        /// <summary>
+        /// The result this entity was decoded in (its session and its fellow entities), or null for
+        /// an entity made on the client and not yet written. An attribute that was not selected is
+        /// loaded through it, for every entity of the result that lacks it.
+        /// </summary>
+        internal Json.DecodeContext? Origin { get; set; }
 
         // The members below are internal so that PowerShell, which lists public .NET properties
         // beside the adapter's, shows only the entity's attributes (Format-List *, Export-Csv).

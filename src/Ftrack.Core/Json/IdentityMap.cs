@@ -44,7 +44,14 @@ namespace Ftrack.Core.Json
             if (key != null) _entities[new Key(entity.Shape, key)] = entity;
         }
 
+        /// <summary>The entity for this key, if the map has it.</summary>
         public bool TryGet(EntityShape shape, string key, out FtrackEntity entity) => _entities.TryGetValue(new Key(shape, key), out entity!);
+
+        /// <summary>Every entity of one shape (type) in the map.</summary>
+        public IEnumerable<FtrackEntity> OfShape(EntityShape shape)
+        {
+            foreach (var entity in _entities.Values) if (ReferenceEquals(entity.Shape, shape)) yield return entity;
+        }
 
         /// <summary>The identity string of an entity's primary key, or null when a key attribute is missing.</summary>
         public static string? KeyOf(FtrackEntity entity)

@@ -15,6 +15,9 @@ namespace Ftrack.Core.Json
     /// </summary>
     internal sealed class ResponseReader
     {
+        /// <summary>The member of an error object that says which operation of a batch failed (zero-based).</summary>
+        public const string FailedOperationIndexKey = "operation_index";
+
         private const int InitialBuffer = 256 * 1024;
         // With this much buffered, a row is decoded straight away (one pass) instead of being
         // checked for completeness first (two passes); rows are ~1 KB.
@@ -134,12 +137,12 @@ namespace Ftrack.Core.Json
             return new QueryResult(data, NextOffset(metadata), metadata);
         }
 
-        private static int? NextOffset(IDictionary<string, object?>? metadata)
+        private static long? NextOffset(IDictionary<string, object?>? metadata)
         {
             if (metadata != null && metadata.TryGetValue("next", out var next) && next is IDictionary<string, object?> n
                 && n.TryGetValue("offset", out var offset) && offset != null)
             {
-                return offset switch { int i => i, long l => (int)l, double d => (int)d, _ => null };
+                return offset switch { int i => i, long l => l, double d when d >= 0 && d <= long.MaxValue => (long)d, _ => null };
             }
             return null;
         }
@@ -149,12 +152,15 @@ namespace Ftrack.Core.Json
             if (body is null || !body.ContainsKey("exception"))
                 return new FtrackProtocolException("The server answered a JSON object that is neither results nor an ftrack error.", httpStatus);
             var operation = operations.Count == 1 ? operations[0].Describe() : "a batch of " + operations.Count + " operations";
-            return FtrackErrors.FromServer(
+            var error = ServerErrors.FromServer(
                 body.TryGetValue("exception", out var e) ? e as string : null,
                 body.TryGetValue("content", out var c) ? Convert.ToString(c, System.Globalization.CultureInfo.InvariantCulture) : null,
                 body.TryGetValue("error_code", out var code) && code != null ? Convert.ToString(code, System.Globalization.CultureInfo.InvariantCulture) : null,
                 httpStatus,
                 operation);
+            // Which operation of the batch failed, as data (the local server sends it; others may not).
+            if (body.TryGetValue(FailedOperationIndexKey, out var index) && index is int i) error.FailedOperationIndex = i;
+            return error;
         }
 
         // ---- the buffered token layer -------------------------------------------------------
@@ -199,7 +205,8 @@ namespace Ftrack.Core.Json
                         var attempt = reader;
                         try
                         {
-                            var direct = _decoder.ReadValue(ref attempt);
+                            object? direct;
+                            lock (_decoder.Context.Sync) direct = _decoder.ReadValue(ref attempt);
                             Commit(ref attempt);
                             return direct;
                         }
@@ -218,7 +225,8 @@ namespace Ftrack.Core.Json
                             Commit(ref probe);
                             return bytes;
                         }
-                        var value = _decoder.ReadValue(ref reader);
+                        object? value;
+                        lock (_decoder.Context.Sync) value = _decoder.ReadValue(ref reader);
                         Commit(ref reader);
                         return value;
                     }

@@ -16,23 +16,25 @@ namespace Ftrack.Core.Json
     {
         private const int MaxDepth = 64;
 
-        public ValueEncoder(bool serverUsesUtc, Func<object?, object?>? unwrap = null)
+        /// <summary>An encoder for a server whose naive dates are UTC (or not), keyed by that server's <paramref name="shapes"/>.</summary>
+        public ValueEncoder(bool serverUsesUtc, EntityShapes? shapes = null)
         {
             ServerUsesUtc = serverUsesUtc;
-            _unwrap = unwrap;
+            _shapes = shapes ?? EntityShapes.Unbound;
         }
 
-        private readonly Func<object?, object?>? _unwrap;
+        // For references given as hashtables: which attributes key their type on this server.
+        private readonly EntityShapes _shapes;
 
         /// <summary>True when the server reports timezone support: naive values are UTC.</summary>
         public bool ServerUsesUtc { get; }
 
+        /// <summary>Writes one value (entities as references).</summary>
         public void WriteValue(Utf8JsonWriter writer, object? value) => WriteValue(writer, value, 0);
 
         private void WriteValue(Utf8JsonWriter writer, object? value, int depth)
         {
             if (depth > MaxDepth) throw new FtrackEncodingException("The value is nested more than " + MaxDepth + " levels deep (a cycle?).");
-            if (_unwrap != null) value = _unwrap(value);
             switch (value)
             {
                 case null: writer.WriteNullValue(); return;
@@ -92,11 +94,11 @@ namespace Ftrack.Core.Json
 
         private void WriteReference(Utf8JsonWriter writer, IDictionary dictionary)
         {
-            var entityType = Convert.ToString(_unwrap != null ? _unwrap(dictionary["__entity_type__"]) : dictionary["__entity_type__"], CultureInfo.InvariantCulture);
+            var entityType = Convert.ToString(dictionary["__entity_type__"], CultureInfo.InvariantCulture);
             if (string.IsNullOrEmpty(entityType)) throw new FtrackEncodingException("__entity_type__ is empty.");
             writer.WriteStartObject();
             writer.WriteString("__entity_type__", entityType);
-            foreach (var key in EntityShape.For(entityType!).PrimaryKey)
+            foreach (var key in _shapes.For(entityType!).PrimaryKey)
             {
                 if (!TryGetIgnoreCase(dictionary, key, out var keyValue) || keyValue is null)
                     throw new FtrackEncodingException("The " + entityType + " reference has no '" + key + "'.");
@@ -129,7 +131,7 @@ namespace Ftrack.Core.Json
             {
                 if (pair.Key == "__entity_type__") continue;
                 writer.WritePropertyName(pair.Key);
-                var value = _unwrap != null ? _unwrap(pair.Value) : pair.Value;
+                var value = pair.Value;
                 if (value is DateTime date && schema != null && schema.Attributes.TryGetValue(pair.Key, out var attribute) && attribute.Format == "date")
                 {
                     writer.WriteStartObject();
@@ -149,7 +151,7 @@ namespace Ftrack.Core.Json
             foreach (var pair in body)
             {
                 writer.WritePropertyName(pair.Key);
-                var value = _unwrap != null ? _unwrap(pair.Value) : pair.Value;
+                var value = pair.Value;
                 if (pair.Key == "entity_data" && value is IDictionary data)
                 {
                     writer.WriteStartObject();

@@ -74,7 +74,8 @@ namespace Ftrack.Core.Operations
             writer.WriteString("expression", Expression);
             writer.WriteEndObject();
         }
-        public override string Describe() => "query \"" + Expression + "\"";
+        /// <summary>The expression, shortened when long (an "id in (...)" of hundreds of ids), for logs and messages.</summary>
+        public override string Describe() => "query \"" + (Expression.Length <= 300 ? Expression : Expression.Substring(0, 300) + "… (" + Expression.Length + " characters)") + "\"";
     }
 
     /// <summary>An operation given as a dictionary (Invoke-FtrackOperation): encoded as it is.</summary>

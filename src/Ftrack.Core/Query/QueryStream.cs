@@ -65,8 +65,6 @@ namespace Ftrack.Core.Query
 
         /// <summary>Rows received so far.</summary>
         public long RowCount { get; private set; }
-        /// <summary>True when the query ran to its last page.</summary>
-        public bool Completed { get; private set; }
         public int Pages { get; private set; }
         /// <summary>True when the server said there are no more rows (so RowCount + skipped rows is the total).</summary>
         public bool ReachedEnd { get; private set; }
@@ -74,7 +72,9 @@ namespace Ftrack.Core.Query
         /// <summary>Starts fetching and yields items until the last page; rethrows a failure at the point it happened.</summary>
         public IEnumerable<Item> Read()
         {
-            _producer ??= Task.Run(Produce);
+            // A thread of its own: the producer blocks on the network and on the bounded queue, and N
+            // parallel queries must not pin N thread-pool threads.
+            _producer ??= Task.Factory.StartNew(Produce, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             foreach (var item in _queue.GetConsumingEnumerable())
             {
                 if (item.Kind == ItemKind.Row) RowCount++;
@@ -110,7 +110,7 @@ namespace Ftrack.Core.Query
                     var pageExpression = _expression.WithPaging(offset > 0 || limit != null ? offset : null, limit);
                     var rows = 0L;
                     options.OnRow = (_, row) => { rows++; _queue.Add(new Item(ItemKind.Row, row), token); };
-                    var result = (QueryResult)_session.Call(new FtrackOperation[] { new QueryOperation(pageExpression) }, options)[0]!;
+                    var result = _session.Query(pageExpression, options);
                     Pages++;
                     _queue.Add(new Item(ItemKind.Page, rows), token);
                     if (remaining != null) remaining -= rows;
@@ -125,7 +125,6 @@ namespace Ftrack.Core.Query
                         throw new FtrackProtocolException("The server's next offset (" + next + ") does not advance past the current one (" + offset + "); paging stopped to avoid a loop. Retry with -PageSize 0.");
                     offset = next;
                 }
-                Completed = true;
             }
             catch (Exception) when (token.IsCancellationRequested)
             {

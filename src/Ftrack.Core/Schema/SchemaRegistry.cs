@@ -22,23 +22,35 @@ namespace Ftrack.Core.Schema
             _byNameIgnoreCase = new Dictionary<string, EntitySchema>(StringComparer.OrdinalIgnoreCase);
             foreach (var pair in byName) if (!_byNameIgnoreCase.ContainsKey(pair.Key)) _byNameIgnoreCase[pair.Key] = pair.Value;
             EntityTypeNames = byName.Keys.OrderBy(n => n, StringComparer.Ordinal).ToArray();
-            // Teach the process-wide shapes their primary keys, so references encode and entities
-            // merge correctly for composite keys.
-            foreach (var schema in byName.Values) EntityShape.For(schema.Id).PrimaryKey = schema.PrimaryKey;
+            // This server's shapes, keyed as its schemas say, so references encode and entities merge
+            // correctly for composite keys — without touching another server's shapes.
+            Shapes = new EntityShapes(type => byName.TryGetValue(type, out var schema) ? schema.PrimaryKey : null);
         }
+
+        /// <summary>The entity shapes of this server's types (with their primary keys).</summary>
+        public EntityShapes Shapes { get; }
 
         /// <summary>The exact bytes of the query_schemas result (a JSON array).</summary>
         public byte[] RawJson { get; }
 
+        /// <summary>Every entity type name, sorted.</summary>
         public IReadOnlyList<string> EntityTypeNames { get; }
 
+        /// <summary>Every schema.</summary>
         public IEnumerable<EntitySchema> All => _byName.Values;
 
+        /// <summary>The schema of a type, or null.</summary>
         public EntitySchema? Find(string entityType, bool ignoreCase = false)
         {
             if (_byName.TryGetValue(entityType, out var schema)) return schema;
             return ignoreCase && _byNameIgnoreCase.TryGetValue(entityType, out schema) ? schema : null;
         }
+
+        /// <summary>The schema of a type (any case), or a usage error naming close matches.</summary>
+        public EntitySchema Require(string entityType) =>
+            Find(entityType, ignoreCase: true)
+            ?? throw new FtrackUsageException(FtrackErrorIds.UnknownEntityType,
+                "The server has no entity type '" + entityType + "'. " + Suggestions.DidYouMean(entityType, EntityTypeNames) + "Get-FtrackSchema lists them all.");
 
         /// <summary>Parses the bytes of a query_schemas result (a JSON array of schema objects).</summary>
         public static SchemaRegistry Parse(byte[] rawJson)
@@ -91,7 +103,7 @@ namespace Ftrack.Core.Schema
                 }
             }
             schema.Attributes = attributes;
-            schema.PrimaryKey = GetStrings(element, "primary_key") is { Length: > 0 } pk ? pk : EntityShape.DefaultPrimaryKey;
+            schema.PrimaryKey = GetStrings(element, "primary_key") is { Length: > 0 } pk ? pk : new[] { "id" };
             schema.Required = GetStrings(element, "required");
             schema.Immutable = GetStrings(element, "immutable");
             schema.Computed = GetStrings(element, "computed");

@@ -15,6 +15,10 @@ namespace Ftrack.Core.Transport
         public Action<int, object?>? OnRow { get; set; }
         /// <summary>Share an identity map across calls (every page of one query).</summary>
         public DecodeContext? Context { get; set; }
+        /// <summary>Cancels the call (Ctrl+C).</summary>
         public CancellationToken CancellationToken { get; set; }
+
+        /// <summary>A copy to change a field of, for one inner call: the one place options are copied.</summary>
+        public CallOptions Copy() => (CallOptions)MemberwiseClone();
     }
 }

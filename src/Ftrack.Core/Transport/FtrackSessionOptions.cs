@@ -6,6 +6,7 @@ namespace Ftrack.Core.Transport
     /// <summary>How to reach one ftrack server.</summary>
     public sealed class FtrackSessionOptions
     {
+        /// <summary>The server's URL and the credentials to use there.</summary>
         public FtrackSessionOptions(Uri server, string apiUser, string apiKey)
         {
             Server = server;
@@ -13,7 +14,9 @@ namespace Ftrack.Core.Transport
             ApiKey = apiKey;
         }
 
+        /// <summary>The server's URL, e.g. https://studio.ftrackapp.com.</summary>
         public Uri Server { get; }
+        /// <summary>The API user (the ftrack username).</summary>
         public string ApiUser { get; }
         /// <summary>Handed to the session and kept private there; never printed.</summary>
         internal string ApiKey { get; }
@@ -23,6 +26,8 @@ namespace Ftrack.Core.Transport
         public bool AllowUnencrypted { get; set; }
         /// <summary>Where schemas are cached; null disables the cache.</summary>
         public string? SchemaCacheDirectory { get; set; } = SchemaCache.DefaultRoot();
+        /// <summary>Whether reading an attribute that was not selected loads it for the whole result (the default) instead of failing.</summary>
+        public bool AutoPopulate { get; set; } = true;
         /// <summary>For tests: a handler that fakes transport faults. Null uses a real socket handler.</summary>
         public HttpMessageHandler? Handler { get; set; }
     }

@@ -16,19 +16,13 @@ namespace Ftrack.Core.Writes
     /// </summary>
     public static class WritePlanner
     {
-        public static EntitySchema SchemaFor(FtrackSession session, string entityType)
-        {
-            var schemas = session.GetSchemas();
-            return schemas.Find(entityType, ignoreCase: true)
-                ?? throw new FtrackSchemaException("Ftrack.UnknownEntityType",
-                    "The server has no entity type '" + entityType + "'. " + Suggest(entityType, schemas.EntityTypeNames) + "Get-FtrackSchema lists them all.");
-        }
-
+        /// <summary>A create of <paramref name="entityType"/> with the given attributes, checked against the schema; the entity's key is chosen here.</summary>
         public static CreateOperation PlanCreate(FtrackSession session, string entityType, IEnumerable<KeyValuePair<string, object?>> properties)
         {
-            var schema = SchemaFor(session, entityType);
+            var schemas = session.GetSchemas();
+            var schema = schemas.Require(entityType);
             var data = Canonical(schema, properties, forUpdate: false);
-            var entity = new FtrackEntity(schema.Id);
+            var entity = new FtrackEntity(schemas.Shapes.For(schema.Id));
             foreach (var attribute in schema.Attributes.Values)
             {
                 if (!attribute.HasDefault || data.ContainsKey(attribute.Name)) continue;
@@ -43,15 +37,17 @@ namespace Ftrack.Core.Writes
             return new CreateOperation(entity, data, schema);
         }
 
+        /// <summary>An update of the given attributes of <paramref name="entity"/>, checked against the schema (immutable ones refused).</summary>
         public static UpdateOperation PlanUpdate(FtrackSession session, FtrackEntity entity, IEnumerable<KeyValuePair<string, object?>> properties)
         {
-            var schema = SchemaFor(session, entity.EntityType);
+            var schema = session.GetSchemas().Require(entity.EntityType);
             RequireKey(entity);
             var data = Canonical(schema, properties, forUpdate: true);
-            if (data.Count == 0) throw new FtrackSchemaException("Ftrack.NothingToUpdate", "No properties to update on " + EntityKeys.Describe(entity) + ".");
+            if (data.Count == 0) throw new FtrackUsageException(FtrackErrorIds.NothingToUpdate, "No properties to update on " + EntityKeys.Describe(entity) + ".");
             return new UpdateOperation(entity, data, schema);
         }
 
+        /// <summary>A delete of <paramref name="entity"/> (it must have its key).</summary>
         public static DeleteOperation PlanDelete(FtrackEntity entity)
         {
             RequireKey(entity);
@@ -61,7 +57,7 @@ namespace Ftrack.Core.Writes
         private static void RequireKey(FtrackEntity entity)
         {
             if (Array.Exists(entity.PrimaryKeyValues, v => v is null))
-                throw new FtrackSchemaException("Ftrack.MissingKey", entity.EntityType + " value has no " + string.Join(", ", entity.Shape.PrimaryKey) + ": select the key in the query that returned it.");
+                throw new FtrackUsageException(FtrackErrorIds.MissingKey, entity.EntityType + " value has no " + string.Join(", ", entity.Shape.PrimaryKey) + ": select the key in the query that returned it.");
         }
 
         private static Dictionary<string, object?> Canonical(EntitySchema schema, IEnumerable<KeyValuePair<string, object?>> properties, bool forUpdate)
@@ -72,13 +68,13 @@ namespace Ftrack.Core.Writes
             {
                 if (pair.Key == "__entity_type__") continue;
                 if (!byLower.TryGetValue(pair.Key, out var name))
-                    throw new FtrackSchemaException("Ftrack.UnknownAttribute",
-                        schema.Id + " has no attribute '" + pair.Key + "'. " + Suggest(pair.Key, schema.Attributes.Keys)
+                    throw new FtrackUsageException(FtrackErrorIds.UnknownAttribute,
+                        schema.Id + " has no attribute '" + pair.Key + "'. " + Suggestions.DidYouMean(pair.Key, schema.Attributes.Keys)
                         + "Valid attributes: " + string.Join(", ", schema.Attributes.Keys.OrderBy(k => k, StringComparer.Ordinal)) + ".");
                 if (Array.IndexOf(schema.Computed, name) >= 0)
-                    throw new FtrackSchemaException("Ftrack.ImmutableAttribute", schema.Id + "." + name + " is computed by the server and cannot be set.");
+                    throw new FtrackUsageException(FtrackErrorIds.ImmutableAttribute, schema.Id + "." + name + " is computed by the server and cannot be set.");
                 if (forUpdate && (Array.IndexOf(schema.Immutable, name) >= 0 || Array.IndexOf(schema.PrimaryKey, name) >= 0))
-                    throw new FtrackSchemaException("Ftrack.ImmutableAttribute", schema.Id + "." + name + " is immutable: it can be set when the entity is created, never changed.");
+                    throw new FtrackUsageException(FtrackErrorIds.ImmutableAttribute, schema.Id + "." + name + " is immutable: it can be set when the entity is created, never changed.");
                 data[name] = FromText(schema.Id, schema.Attributes[name], pair.Value);
             }
             return data;
@@ -109,28 +105,8 @@ namespace Ftrack.Core.Writes
                 default:
                     return value;
             }
-            throw new FtrackSchemaException("Ftrack.InvalidAttributeValue", entityType + "." + attribute.Name + " is a " + attribute.Type + "; '" + text + "' is not one.");
+            throw new FtrackUsageException(FtrackErrorIds.InvalidAttributeValue, entityType + "." + attribute.Name + " is a " + attribute.Type + "; '" + text + "' is not one.");
         }
 
-        private static string Suggest(string given, IEnumerable<string> names)
-        {
-            var close = names.Where(n => Distance(n.ToLowerInvariant(), given.ToLowerInvariant()) <= Math.Max(1, given.Length / 4)).Take(3).ToList();
-            return close.Count == 0 ? "" : "Did you mean " + string.Join(" or ", close.Select(c => "'" + c + "'")) + "? ";
-        }
-
-        private static int Distance(string a, string b)
-        {
-            var d = new int[a.Length + 1, b.Length + 1];
-            for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-            for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-            for (var i = 1; i <= a.Length; i++)
-                for (var j = 1; j <= b.Length; j++)
-                {
-                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-                    // A swapped pair of letters ("nmae") is one slip, not two.
-                    if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            return d[a.Length, b.Length];
-        }
     }
 }

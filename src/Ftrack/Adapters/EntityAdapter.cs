@@ -1,8 +1,10 @@
 using System;
-using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
+using Ftrack.Batches;
+using Ftrack.Core;
 using Ftrack.Core.Entities;
+using Ftrack.Core.Writes;
 
 namespace Ftrack.Adapters
 {
@@ -11,12 +13,17 @@ namespace Ftrack.Adapters
     /// attributes, with type names Ftrack.Entity#&lt;Type&gt; then Ftrack.Entity. Registered in
     /// Ftrack.types.ps1xml. Measured: building 50,000 PSObjects with note properties costs ~25×
     /// more than this and ~3.5× the memory, and the entity stays one shared object by reference.
+    /// An attribute of the type that was not selected is a property too: reading it loads it for the
+    /// whole result (or fails clearly with -NoAutoPopulate); listing properties (Format-List *,
+    /// ConvertTo-Json) shows only what is loaded and never loads. Setting a property is an update:
+    /// queued into the batch open in this runspace, refused outside one — never silently local.
     /// </summary>
     public sealed class EntityAdapter : PSPropertyAdapter
     {
         /// <summary>The synthetic property that names the entity type, as on the wire.</summary>
         public const string EntityTypeProperty = "__entity_type__";
 
+        /// <inheritdoc />
         public override Collection<PSAdaptedProperty> GetProperties(object baseObject)
         {
             var entity = (FtrackEntity)baseObject;
@@ -25,40 +32,73 @@ namespace Ftrack.Adapters
             return properties;
         }
 
+        /// <inheritdoc />
         public override PSAdaptedProperty? GetProperty(object baseObject, string propertyName)
         {
             var entity = (FtrackEntity)baseObject;
             if (string.Equals(propertyName, EntityTypeProperty, StringComparison.OrdinalIgnoreCase)) return new PSAdaptedProperty(EntityTypeProperty, null);
             var slot = entity.Shape.Find(propertyName, ignoreCase: true);
-            if (slot < 0 || !entity.TryGetValue(entity.Shape.NameAt(slot), out _)) return null;
             // Report the attribute's own spelling, whatever case the user typed.
-            return new PSAdaptedProperty(entity.Shape.NameAt(slot), null);
+            if (slot >= 0 && entity.TryGetValue(entity.Shape.NameAt(slot), out _)) return new PSAdaptedProperty(entity.Shape.NameAt(slot), null);
+            return AttributeLoader.LoadableName(entity, propertyName) is { } name ? new PSAdaptedProperty(name, null) : null;
         }
 
+        /// <inheritdoc />
         public override object? GetPropertyValue(PSAdaptedProperty adaptedProperty)
         {
             var entity = (FtrackEntity)adaptedProperty.BaseObject;
-            if (adaptedProperty.Name == EntityTypeProperty) return entity.EntityType;
-            return entity.TryGetValue(adaptedProperty.Name, true, out var value) ? value : null;
+            if (adaptedProperty.Name == EntityTypeProperty) return entity.GetEntityType();
+            if (entity.TryGetValue(adaptedProperty.Name, true, out var value)) return value;
+            try
+            {
+                AttributeLoader.Load(entity, adaptedProperty.Name, HostMessages.Verbose);
+            }
+            catch (FtrackException e)
+            {
+                // PowerShell will swallow this (recording it in $Error): say it on the console too,
+                // once per result and attribute rather than once per entity of a loop.
+                if (AttributeLoader.FirstFailure(entity, adaptedProperty.Name)) HostMessages.Error(FtrackErrorRecords.From(e, entity));
+                throw new GetValueException(e.Message, e);
+            }
+            return entity.GetValue(adaptedProperty.Name);
         }
 
+        /// <inheritdoc />
         public override void SetPropertyValue(PSAdaptedProperty adaptedProperty, object value)
         {
             if (adaptedProperty.Name == EntityTypeProperty) throw new SetValueException("The entity type of an entity cannot be changed.");
             var entity = (FtrackEntity)adaptedProperty.BaseObject;
-            entity.Set(adaptedProperty.Name, value is PSObject ps ? ps.BaseObject : value);
+            var batch = RunspaceBatches.Current;
+            if (batch is null)
+                throw new SetValueException("Setting " + entity.GetEntityType() + "." + adaptedProperty.Name + " would change only this object, not ftrack: use Set-FtrackEntity -Property @{ "
+                    + adaptedProperty.Name + " = ... }, or set it inside Start-FtrackBatch/Invoke-FtrackBatch, where it is queued as an update.");
+            try
+            {
+                var update = WritePlanner.PlanUpdate(batch.Session, entity, new[] { new System.Collections.Generic.KeyValuePair<string, object?>(adaptedProperty.Name, PowerShellValues.ToClr(value)) });
+                EntityWrites.Queue(batch.Session, update);
+            }
+            catch (FtrackException e)
+            {
+                throw new SetValueException(e.Message, e);
+            }
         }
 
+        /// <inheritdoc />
         public override bool IsSettable(PSAdaptedProperty adaptedProperty) => adaptedProperty.Name != EntityTypeProperty;
 
+        /// <inheritdoc />
         public override bool IsGettable(PSAdaptedProperty adaptedProperty) => true;
 
+        /// <inheritdoc />
         public override string GetPropertyTypeName(PSAdaptedProperty adaptedProperty)
         {
-            var value = GetPropertyValue(adaptedProperty);
-            return value?.GetType().FullName ?? typeof(object).FullName!;
+            // Never loads: a type name is asked for by tools that list members.
+            var entity = (FtrackEntity)adaptedProperty.BaseObject;
+            if (adaptedProperty.Name == EntityTypeProperty) return typeof(string).FullName!;
+            return entity.TryGetValue(adaptedProperty.Name, true, out var value) && value != null ? value.GetType().FullName! : typeof(object).FullName!;
         }
 
+        /// <inheritdoc />
         public override Collection<string> GetTypeNameHierarchy(object baseObject)
         {
             var entity = (FtrackEntity)baseObject;

@@ -1,23 +1,23 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Linq;
 using System.Management.Automation;
+using Ftrack.Batches;
 using Ftrack.Core;
 using Ftrack.Core.Entities;
+using Ftrack.Core.Operations;
 using Ftrack.Core.Writes;
 
 namespace Ftrack.Cmdlets
 {
-    /// <summary>Start-FtrackBatch: opens a batch; until it is submitted, New-, Set- and Remove-FtrackEntity queue into it.</summary>
+    /// <summary>Start-FtrackBatch: opens a batch in this runspace; until it is submitted, New-, Set- and Remove-FtrackEntity queue into it.</summary>
     [Cmdlet(VerbsLifecycle.Start, "FtrackBatch")]
     [OutputType(typeof(FtrackBatch))]
     public sealed class StartFtrackBatchCommand : FtrackCmdlet
     {
-        protected override void EndProcessing()
-        {
-            var session = ResolveSession();
-            try { WriteObject(session.StartBatch()); }
-            catch (FtrackException e) { ThrowFtrackError(e, session.CurrentBatch); }
-        }
+        /// <inheritdoc />
+        protected override void End() => WriteObject(RunspaceBatches.Start(ResolveSession()));
     }
 
     /// <summary>Submit-FtrackBatch: sends the open batch as one request — one transaction — and emits the created and updated entities.</summary>
@@ -25,121 +25,204 @@ namespace Ftrack.Cmdlets
     [OutputType(typeof(FtrackEntity))]
     public sealed class SubmitFtrackBatchCommand : FtrackCmdlet
     {
-        protected override void EndProcessing()
+        /// <summary>Send a batch whose outcome is unknown again, without first checking whether it was applied.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <inheritdoc />
+        protected override void End()
         {
-            var session = ResolveSession();
-            var batch = session.CurrentBatch;
-            if (batch is null)
-            {
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException("No batch is open on this session (it was submitted or discarded already, or never started): Start-FtrackBatch first."),
-                    "Ftrack.NoBatch", ErrorCategory.InvalidOperation, null));
-                return;
-            }
-            var folded = batch.Folded();
-            if (folded.Count == 0)
+            var batch = BatchCommands.OpenBatch(this, Session);
+            if (batch.State == BatchState.Open && batch.Folded().Count == 0)
             {
                 WriteWarning("The batch is empty: nothing to submit. It is closed.");
                 batch.Discard();
+                RunspaceBatches.Release(batch);
                 return;
             }
+            if (RunspaceBatches.FirstFailure is { } failure)
+                WriteWarning("A command failed while this batch was open (" + BatchCommands.Describe(failure) + "); submitting what was queued.");
+            var folded = batch.Folded();
             var listing = string.Join(Environment.NewLine, folded.Select((op, i) => "  " + i + ": " + op.Describe()));
-            if (!ShouldProcess("Submitting " + folded.Count + " operation(s) in one request to " + session.Server + ":" + Environment.NewLine + listing,
-                    "Submit " + folded.Count + " operation(s) to " + session.Server + "?", "Submit-FtrackBatch"))
+            var verb = batch.State == BatchState.OutcomeUnknown && !Force ? "Check whether the batch of " : "Submit ";
+            if (!ShouldProcess("Submitting " + folded.Count + " operation(s) in one request to " + batch.Session.Server + ":" + Environment.NewLine + listing,
+                    verb + folded.Count + " operation(s) to " + batch.Session.Server + "?", "Submit-FtrackBatch"))
                 return;
-            var progress = new ProgressRecord(0x0F78, "Submit-FtrackBatch", "Sending " + folded.Count + " operations in one request") { PercentComplete = -1 };
-            var showProgress = folded.Count >= 100;
-            try
-            {
-                if (showProgress) WriteProgress(progress);
-                batch.Submit(NewCallOptions());
-            }
-            catch (FtrackException e)
-            {
-                var record = FtrackErrorRecords.From(e, batch);
-                record.ErrorDetails = new ErrorDetails(e.Message + " Nothing was applied; the batch is still open: fix it and Submit-FtrackBatch again, or Undo-FtrackBatch.");
-                ThrowTerminatingError(record);
-                return;
-            }
-            finally
-            {
-                if (showProgress) { progress.RecordType = ProgressRecordType.Completed; WriteProgress(progress); }
-            }
-            WriteVerbose("Submitted " + folded.Count + " operation(s) in one request.");
-            foreach (var op in folded)
-            {
-                if (op is Core.Operations.EntityDataOperation written) WriteObject(written.Entity);
-            }
+            var sent = BatchCommands.Submit(this, batch, Force, NewCallOptions());
+            WriteVerbose("Submitted " + sent.Count + " operation(s) in one request.");
+            foreach (var op in sent)
+                if (op is EntityDataOperation written) WriteObject(written.Entity);
         }
     }
 
-    /// <summary>Get-FtrackBatch: the open batch (its operations, folded or as queued), or nothing.</summary>
+    /// <summary>Get-FtrackBatch: the batch open in this runspace (its operations, folded or as queued), or nothing.</summary>
     [Cmdlet(VerbsCommon.Get, "FtrackBatch")]
     [OutputType(typeof(FtrackBatch))]
     public sealed class GetFtrackBatchCommand : FtrackCmdlet
     {
-        protected override void EndProcessing()
+        /// <inheritdoc />
+        protected override void End()
         {
-            var batch = ResolveSession().CurrentBatch;
-            if (batch != null) WriteObject(batch);
+            var batch = RunspaceBatches.Current;
+            if (batch != null && (Session is null || ReferenceEquals(Session, batch.Session))) WriteObject(batch);
         }
     }
 
-    /// <summary>Undo-FtrackBatch: discards the open batch; nothing was sent.</summary>
+    /// <summary>Undo-FtrackBatch: discards the batch open in this runspace; nothing of it is sent.</summary>
     [Cmdlet(VerbsCommon.Undo, "FtrackBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     public sealed class UndoFtrackBatchCommand : FtrackCmdlet
     {
-        protected override void EndProcessing()
+        /// <summary>A batch from Get-FtrackBatch (optional: the runspace's batch is the one undone).</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public FtrackBatch? InputObject { get; set; }
+
+        /// <inheritdoc />
+        protected override void End()
         {
-            var batch = ResolveSession().CurrentBatch;
-            if (batch is null) { WriteWarning("No batch is open: nothing to discard."); return; }
-            if (ShouldProcess("Batch of " + batch.Count + " operation(s)", "Discard")) batch.Discard();
+            var batch = RunspaceBatches.Current;
+            if (batch is null || (Session != null && !ReferenceEquals(Session, batch.Session))) { WriteWarning("No batch is open: nothing to discard."); return; }
+            if (!ShouldProcess("Batch of " + batch.Count + " operation(s)", "Discard")) return;
+            if (batch.State == BatchState.OutcomeUnknown)
+                WriteWarning("This batch was sent and its outcome is unknown: forgetting it does not undo it on the server if it was applied.");
+            batch.Discard();
+            RunspaceBatches.Release(batch);
         }
     }
 
     /// <summary>
-    /// Invoke-FtrackBatch: runs a script block with a batch open, submits it when the script block
-    /// succeeds, and discards it on a terminating error. Emits the script block's output afterwards,
-    /// when its entities carry the server's values.
+    /// Invoke-FtrackBatch: runs a script block with a batch open, in the caller's scope (what it
+    /// assigns stays), and submits the batch when the script block succeeded. All or nothing: a
+    /// terminating error, an error written by any command, or any failure of an Ftrack command
+    /// (whatever -ErrorAction says) discards the batch, sends nothing, and ends with a terminating
+    /// error naming the first failure. Emits the script block's output afterwards, when its entities
+    /// carry the server's values.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "FtrackBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     public sealed class InvokeFtrackBatchCommand : FtrackCmdlet
     {
+        // Dot-sources the block (the caller's scope) and merges its error stream into its output,
+        // so errors written by any command inside are seen here. $args keeps no name in the caller's scope.
+        private static readonly ScriptBlock RunInCallerScope = ScriptBlock.Create(". $args[0] 2>&1");
+
+        /// <summary>The commands that build the batch.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
         public ScriptBlock ScriptBlock { get; set; } = null!;
 
-        protected override void EndProcessing()
+        /// <inheritdoc />
+        protected override void End()
         {
-            var session = ResolveSession();
-            FtrackBatch batch;
-            try { batch = session.StartBatch(); }
-            catch (FtrackException e) { ThrowFtrackError(e, null); return; }
-            System.Collections.ObjectModel.Collection<PSObject> output;
+            var batch = RunspaceBatches.Start(ResolveSession());
+            var output = new List<PSObject>();
+            ErrorRecord? failure;
             try
             {
-                output = ScriptBlock.Invoke();
+                Collection<PSObject> results = InvokeCommand.InvokeScript(false, RunInCallerScope, null, ScriptBlock);
+                var written = new List<ErrorRecord>();
+                foreach (var item in results)
+                {
+                    if (item?.BaseObject is ErrorRecord error) written.Add(error);
+                    else output.Add(item!);
+                }
+                foreach (var error in written) WriteError(error);
+                failure = RunspaceBatches.FirstFailure ?? written.FirstOrDefault();
             }
-            catch (Exception)
+            catch (Exception e) when (e is not PipelineStoppedException)
             {
-                batch.Discard();
-                WriteVerbose("The script block failed: the batch of " + batch.Count + " operation(s) was discarded; nothing was sent.");
+                failure = RunspaceBatches.FirstFailure ?? (e as IContainsErrorRecord)?.ErrorRecord ?? new ErrorRecord(e, "ScriptBlockFailed", ErrorCategory.NotSpecified, null);
+            }
+            catch (PipelineStoppedException)
+            {
+                Discard(batch);
                 throw;
             }
-            var folded = batch.Folded();
-            if (folded.Count > 0 && !ShouldProcess(session.Server.ToString(), "Submit " + folded.Count + " operation(s) in one request"))
+            if (failure != null)
             {
-                batch.Discard();
+                var count = batch.Count;
+                Discard(batch);
+                ThrowFailure(FtrackErrorRecords.From(new FtrackUsageException(FtrackErrorIds.BatchDiscarded,
+                    "The batch of " + count + " operation(s) was discarded and nothing was sent, because a command in the script block failed: "
+                    + BatchCommands.Describe(failure), UsageErrorKind.InvalidOperation), null));
                 return;
             }
-            try { batch.Submit(NewCallOptions()); }
+            var folded = batch.Folded();
+            if (folded.Count > 0 && !ShouldProcess(batch.Session.Server.ToString(), "Submit " + folded.Count + " operation(s) in one request"))
+            {
+                Discard(batch);
+                return;
+            }
+            BatchCommands.Submit(this, batch, resend: false, NewCallOptions(), discardOnRefusal: true);
+            foreach (var item in output) WriteObject(item);
+        }
+
+        private static void Discard(FtrackBatch batch)
+        {
+            batch.Discard();
+            RunspaceBatches.Release(batch);
+        }
+    }
+
+    /// <summary>What Submit-FtrackBatch and Invoke-FtrackBatch share: finding the batch, submitting it, and saying what became of it.</summary>
+    internal static class BatchCommands
+    {
+        /// <summary>This runspace's batch (for the session, when given), or a terminating "no batch" error.</summary>
+        public static FtrackBatch OpenBatch(FtrackCmdletBase cmdlet, Core.Transport.FtrackSession? session)
+        {
+            var batch = RunspaceBatches.Current;
+            if (batch is null || (session != null && !ReferenceEquals(session, batch.Session)))
+                throw new FtrackUsageException(FtrackErrorIds.NoBatch, "No batch is open in this runspace (it was submitted or discarded already, or never started): Start-FtrackBatch first.", UsageErrorKind.InvalidOperation);
+            return batch;
+        }
+
+        /// <summary>
+        /// Submits the batch with a progress bar for big ones. On failure the error says what became
+        /// of the batch, as its exception has it, and advises what to do; a batch the server refused
+        /// stays open to fix (Submit-FtrackBatch) or is discarded (Invoke-FtrackBatch).
+        /// </summary>
+        public static IReadOnlyList<FtrackOperation> Submit(FtrackCmdletBase cmdlet, FtrackBatch batch, bool resend, Core.Transport.CallOptions options, bool discardOnRefusal = false)
+        {
+            var count = batch.Folded().Count;
+            var progress = new ProgressRecord(0x0F78, cmdlet.MyInvocation.MyCommand.Name, "Sending " + count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " operations in one request") { PercentComplete = -1 };
+            var showProgress = count >= 100;
+            try
+            {
+                if (showProgress) cmdlet.WriteProgress(progress);
+                var sent = batch.Submit(options, resend);
+                RunspaceBatches.Release(batch);
+                return sent;
+            }
             catch (FtrackException e)
             {
-                batch.Discard();
-                var record = FtrackErrorRecords.From(e, null);
-                record.ErrorDetails = new ErrorDetails(e.Message + " Nothing was applied.");
-                ThrowTerminatingError(record);
+                if (batch.State == BatchState.Open && discardOnRefusal) batch.Discard();
+                RunspaceBatches.Release(batch);
+                var record = FtrackErrorRecords.From(e, batch);
+                var advice = batch.State switch
+                {
+                    BatchState.Open => "Nothing was applied (a batch is one transaction). The batch is still open: fix it and Submit-FtrackBatch again, or Undo-FtrackBatch.",
+                    BatchState.OutcomeUnknown => "The batch is kept: Submit-FtrackBatch checks whether it was applied and resolves it (-Force sends it again); Undo-FtrackBatch forgets it.",
+                    BatchState.Discarded => "Nothing was applied (a batch is one transaction); the batch was discarded.",
+                    _ => null,
+                };
+                if (advice != null) record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = advice };
+                cmdlet.ThrowFailure(record);
+                throw; // not reached: ThrowFailure always throws
             }
-            foreach (var item in output) WriteObject(item);
+            finally
+            {
+                if (showProgress)
+                {
+                    progress.RecordType = ProgressRecordType.Completed;
+                    try { cmdlet.WriteProgress(progress); } catch (PipelineStoppedException) { }
+                }
+            }
+        }
+
+        /// <summary>"New-FtrackEntity: Sequence has no attribute 'nmae'..." — a failure as one line.</summary>
+        public static string Describe(ErrorRecord failure)
+        {
+            var command = failure.InvocationInfo?.MyCommand?.Name;
+            var message = failure.ErrorDetails?.Message ?? failure.Exception?.Message ?? failure.ToString();
+            return (string.IsNullOrEmpty(command) ? "" : command + ": ") + message;
         }
     }
 }

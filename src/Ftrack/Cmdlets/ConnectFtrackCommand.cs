@@ -12,7 +12,7 @@ namespace Ftrack.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "Ftrack", DefaultParameterSetName = CredentialSet)]
     [OutputType(typeof(FtrackSession))]
-    public sealed class ConnectFtrackCommand : PSCmdlet
+    public sealed class ConnectFtrackCommand : FtrackCmdletBase
     {
         private const string CredentialSet = "Credential";
         private const string ApiKeySet = "ApiKey";
@@ -51,20 +51,28 @@ namespace Ftrack.Cmdlets
         [Parameter]
         public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
-        /// <summary>Return the session (it becomes the default either way).</summary>
+        /// <summary>
+        /// Reading an attribute that was not selected fails with a clear error instead of loading it
+        /// (for every entity of the result, one request per page of entities).
+        /// </summary>
+        [Parameter]
+        public SwitchParameter NoAutoPopulate { get; set; }
+
+        /// <summary>Return the session (it becomes the default either way). A returned session is held: a later Connect-Ftrack does not close it.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void EndProcessing()
+        /// <inheritdoc />
+        protected override void End()
         {
             var server = LocalServer?.Url.ToString() ?? Server ?? Environment.GetEnvironmentVariable("FTRACK_SERVER");
             if (string.IsNullOrWhiteSpace(server))
-                Fail("Ftrack.MissingServer", "No server given: pass -Server or set the FTRACK_SERVER environment variable.");
+                Fail(FtrackErrorIds.MissingServer, "No server given: pass -Server or set the FTRACK_SERVER environment variable.");
             if (!Uri.TryCreate(server!.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             {
                 // "studio.ftrackapp.com" alone means https.
                 if (!Uri.TryCreate("https://" + server.Trim(), UriKind.Absolute, out uri) || server.Contains("://"))
-                    Fail("Ftrack.InvalidServer", "'" + server + "' is not a server URL; use the form https://studio.ftrackapp.com.");
+                    Fail(FtrackErrorIds.InvalidServer, "'" + server + "' is not a server URL; use the form https://studio.ftrackapp.com.");
             }
 
             string? user, key;
@@ -89,46 +97,35 @@ namespace Ftrack.Cmdlets
                 key = Environment.GetEnvironmentVariable("FTRACK_API_KEY");
             }
             if (string.IsNullOrEmpty(user))
-                Fail("Ftrack.MissingCredential", "No API user given: pass -Credential or -ApiUser/-ApiKey, or set FTRACK_API_USER and FTRACK_API_KEY.");
+                Fail(FtrackErrorIds.MissingCredential, "No API user given: pass -Credential or -ApiUser/-ApiKey, or set FTRACK_API_USER and FTRACK_API_KEY.");
             if (string.IsNullOrEmpty(key))
-                Fail("Ftrack.MissingCredential", "No API key given for '" + user + "': pass -Credential or -ApiKey, or set FTRACK_API_KEY.");
+                Fail(FtrackErrorIds.MissingCredential, "No API key given for '" + user + "': pass -Credential or -ApiKey, or set FTRACK_API_KEY.");
 
-            FtrackSession session;
+            var session = new FtrackSession(new FtrackSessionOptions(uri!, user!, key!)
+            {
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                AllowUnencrypted = AllowUnencryptedAuthentication,
+                AutoPopulate = !NoAutoPopulate,
+            });
             try
             {
-                session = new FtrackSession(new FtrackSessionOptions(uri!, user!, key!)
-                {
-                    Timeout = TimeSpan.FromSeconds(TimeoutSec),
-                    AllowUnencrypted = AllowUnencryptedAuthentication,
-                });
-            }
-            catch (Exception e) when (e is FtrackException or ArgumentException)
-            {
-                ThrowTerminatingError(FtrackErrorRecords.From(e, uri));
-                return;
-            }
-
-            try
-            {
-                var info = session.Connect(new CallOptions { Log = WriteVerbose, CancellationToken = _stopping.Token });
+                var options = NewCallOptions();
+                options.Log = WriteVerbose;
+                var info = session.Connect(options);
                 WriteVerbose("Connected to " + session.Server + " as " + session.ApiUser + " (server version " + (info.Version ?? "unknown") + ").");
             }
             catch (FtrackException e)
             {
                 session.Dispose();
-                ThrowTerminatingError(FtrackErrorRecords.From(e, uri));
+                ThrowFtrackError(e, uri);
                 return;
             }
 
-            FtrackSessionState.Exchange(session);
+            if (PassThru) FtrackSessionState.MarkHandedOut(session);
+            FtrackSessionState.Replace(session);
             if (PassThru) WriteObject(session);
         }
 
-        private readonly System.Threading.CancellationTokenSource _stopping = new();
-
-        protected override void StopProcessing() => _stopping.Cancel();
-
-        private void Fail(string id, string message) =>
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), id, ErrorCategory.InvalidArgument, null));
+        private void Fail(string id, string message) => ThrowFailure(FtrackErrorRecords.Usage(id, message, null));
     }
 }

@@ -5,12 +5,14 @@ namespace Ftrack.Cmdlets
 {
     /// <summary>Disconnect-Ftrack: forgets the default session (or the given one) and closes its connections.</summary>
     [Cmdlet(VerbsCommunications.Disconnect, "Ftrack")]
-    public sealed class DisconnectFtrackCommand : PSCmdlet
+    public sealed class DisconnectFtrackCommand : FtrackCmdletBase
     {
+        /// <summary>The session to close; the default one when omitted.</summary>
         [Parameter(ValueFromPipeline = true)]
         public FtrackSession? Session { get; set; }
 
-        protected override void ProcessRecord()
+        /// <inheritdoc />
+        protected override void ProcessInput()
         {
             var current = FtrackSessionState.Default;
             var target = Session ?? current;
@@ -19,7 +21,7 @@ namespace Ftrack.Cmdlets
                 WriteVerbose("Not connected: nothing to disconnect.");
                 return;
             }
-            if (ReferenceEquals(target, current)) FtrackSessionState.Exchange(null);
+            if (ReferenceEquals(target, current)) FtrackSessionState.Replace(null);
             target.Dispose();
             WriteVerbose("Disconnected from " + target.Server + ".");
         }

@@ -1,3 +1,5 @@
+using Ftrack.Batches;
+using Ftrack.Core;
 using Ftrack.Core.Entities;
 using Ftrack.Core.Operations;
 using Ftrack.Core.Transport;
@@ -6,8 +8,8 @@ using Ftrack.Core.Writes;
 namespace Ftrack.Cmdlets
 {
     /// <summary>
-    /// Base of the cmdlets that change data: a write goes into the session's open batch when there
-    /// is one, and straight to the server (one request, one transaction) otherwise.
+    /// Base of the cmdlets that change data: a write goes into the batch open in this runspace when
+    /// there is one, and straight to the server (one request, one transaction) otherwise.
     /// </summary>
     public abstract class FtrackWriteCmdlet : FtrackCmdlet
     {
@@ -20,12 +22,8 @@ namespace Ftrack.Cmdlets
                 DeleteOperation d => d.Entity,
                 _ => null,
             };
-            var batch = session.CurrentBatch;
-            if (batch != null)
+            if (EntityWrites.Queue(session, operation) is { } batch)
             {
-                batch.Add(operation);
-                // In a batch the object shows what it will be, so later operations can use it.
-                if (operation is UpdateOperation update) foreach (var pair in update.Data) update.Entity.Set(pair.Key, pair.Value);
                 WriteVerbose("Queued " + operation.Describe() + " (" + batch.Count + " in the batch).");
                 return entity;
             }

@@ -3,10 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Ftrack.Completers;
+using Ftrack.Core;
 using Ftrack.Core.Entities;
-using Ftrack.Core.Operations;
 using Ftrack.Core.Query;
-using Ftrack.Core.Writes;
 
 namespace Ftrack.Cmdlets
 {
@@ -21,11 +20,13 @@ namespace Ftrack.Cmdlets
         private const int IdsPerQuery = 200;
         private readonly List<string> _pending = new();
 
+        /// <summary>The entity type, e.g. Task.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ArgumentCompleter(typeof(EntityTypeCompleter))]
         [ValidateNotNullOrEmpty]
         public string EntityType { get; set; } = "";
 
+        /// <summary>The ids to get.</summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string[] Id { get; set; } = Array.Empty<string>();
@@ -36,7 +37,8 @@ namespace Ftrack.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[]? Property { get; set; }
 
-        protected override void ProcessRecord()
+        /// <inheritdoc />
+        protected override void ProcessInput()
         {
             foreach (var id in Id)
             {
@@ -45,7 +47,8 @@ namespace Ftrack.Cmdlets
             }
         }
 
-        protected override void EndProcessing() => Flush();
+        /// <inheritdoc />
+        protected override void End() => Flush();
 
         private void Flush()
         {
@@ -53,28 +56,23 @@ namespace Ftrack.Cmdlets
             var ids = _pending.Distinct(StringComparer.Ordinal).ToList();
             _pending.Clear();
             var session = ResolveSession();
-            try
+            ForItem(EntityType, () =>
             {
-                var schema = WritePlanner.SchemaFor(session, EntityType);
+                var schema = session.GetSchemas(NewCallOptions()).Require(EntityType);
                 if (schema.PrimaryKey.Length != 1 || schema.PrimaryKey[0] != "id")
-                    throw new FtrackSchemaException("Ftrack.UnsupportedKey", schema.Id + " is keyed by " + string.Join(", ", schema.PrimaryKey)
+                    throw new FtrackUsageException(FtrackErrorIds.UnsupportedKey, schema.Id + " is keyed by " + string.Join(", ", schema.PrimaryKey)
                         + ", not by a single id: use Invoke-FtrackQuery with a where clause on those attributes.");
                 var select = Property is { Length: > 0 } ? "select " + string.Join(", ", schema.PrimaryKey.Concat(Property).Distinct()) + " from " : "";
                 var expression = select + schema.Id + " where id in (" + string.Join(", ", ids.Select(id => QueryLiteral.Of(id))) + ")";
-                var result = (QueryResult)session.Call(new FtrackOperation[] { new QueryOperation(expression) }, NewCallOptions())[0]!;
                 var found = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var row in result.Data)
+                foreach (var row in session.Query(expression, NewCallOptions()).Data)
                 {
-                    if (row is FtrackEntity entity && entity["id"] is string id) found.Add(id);
+                    if (row is FtrackEntity entity && entity.GetValue("id") is string id) found.Add(id);
                     WriteObject(row);
                 }
                 foreach (var id in ids.Where(i => !found.Contains(i)))
-                    WriteError(new ErrorRecord(new ItemNotFoundException("No " + schema.Id + " has the id '" + id + "'."), "Ftrack.EntityNotFound", ErrorCategory.ObjectNotFound, id));
-            }
-            catch (Exception e) when (IsFtrackFailure(e))
-            {
-                WriteFtrackError(e, EntityType);
-            }
+                    WriteFailure(FtrackErrorRecords.Usage(FtrackErrorIds.EntityNotFound, "No " + schema.Id + " has the id '" + id + "'.", id, UsageErrorKind.NotFound));
+            });
         }
     }
 }

@@ -1,4 +1,4 @@
-using System;
+using Ftrack.Core;
 using System.Management.Automation;
 using Ftrack.Completers;
 using Ftrack.Core.Schema;
@@ -19,14 +19,11 @@ namespace Ftrack.Cmdlets
 
         private SchemaRegistry? _schemas;
 
-        protected override void BeginProcessing()
-        {
-            var session = ResolveSession();
-            try { _schemas = session.GetSchemas(NewCallOptions()); }
-            catch (Exception e) when (IsFtrackFailure(e)) { ThrowFtrackError(e, "query_schemas"); }
-        }
+        /// <inheritdoc />
+        protected override void Begin() => _schemas = ResolveSession().GetSchemas(NewCallOptions());
 
-        protected override void ProcessRecord()
+        /// <inheritdoc />
+        protected override void ProcessInput()
         {
             if (EntityType is null || EntityType.Length == 0)
             {
@@ -43,9 +40,8 @@ namespace Ftrack.Cmdlets
                 }
                 var schema = _schemas!.Find(requested, ignoreCase: true);
                 if (schema != null) WriteObject(schema);
-                else WriteError(new ErrorRecord(
-                    new ArgumentException("The server has no entity type '" + requested + "'. Get-FtrackSchema lists them all."),
-                    "Ftrack.UnknownEntityType", ErrorCategory.ObjectNotFound, requested));
+                else WriteFailure(FtrackErrorRecords.Usage(FtrackErrorIds.UnknownEntityType, "The server has no entity type '" + requested + "'. "
+                    + Suggestions.DidYouMean(requested, _schemas.EntityTypeNames) + "Get-FtrackSchema lists them all.", requested, UsageErrorKind.NotFound));
             }
         }
     }

@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 
 namespace Ftrack.Cmdlets
@@ -12,22 +11,16 @@ namespace Ftrack.Cmdlets
         [Parameter]
         public SwitchParameter Refresh { get; set; }
 
-        protected override void EndProcessing()
+        /// <inheritdoc />
+        protected override void End()
         {
             var session = ResolveSession();
-            try
-            {
-                if (Refresh) session.ResetMetadata();
-                var info = session.GetServerInformation(NewCallOptions());
-                var result = new PSObject();
-                result.TypeNames.Insert(0, "Ftrack.ServerInformation");
-                foreach (var pair in info.Values) result.Properties.Add(new PSNoteProperty(pair.Key, pair.Value));
-                WriteObject(result);
-            }
-            catch (Exception e) when (IsFtrackFailure(e))
-            {
-                ThrowFtrackError(e, "query_server_information");
-            }
+            if (Refresh) session.ResetMetadata();
+            var info = session.GetServerInformation(NewCallOptions());
+            var result = new PSObject();
+            result.TypeNames.Insert(0, "Ftrack.ServerInformation");
+            foreach (var pair in info.Values) result.Properties.Add(new PSNoteProperty(pair.Key, pair.Value));
+            WriteObject(result);
         }
     }
 }

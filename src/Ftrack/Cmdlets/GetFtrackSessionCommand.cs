@@ -6,13 +6,19 @@ namespace Ftrack.Cmdlets
     /// <summary>Get-FtrackSession: the current default session.</summary>
     [Cmdlet(VerbsCommon.Get, "FtrackSession")]
     [OutputType(typeof(FtrackSession))]
-    public sealed class GetFtrackSessionCommand : PSCmdlet
+    public sealed class GetFtrackSessionCommand : FtrackCmdletBase
     {
-        protected override void EndProcessing()
+        /// <inheritdoc />
+        protected override void End()
         {
             var session = FtrackSessionState.Default;
-            if (session is null) WriteError(FtrackErrorRecords.NotConnected());
-            else WriteObject(session);
+            if (session is null) WriteFailure(FtrackErrorRecords.NotConnected());
+            else
+            {
+                // The caller holds it now: a later Connect-Ftrack must not close it under them.
+                FtrackSessionState.MarkHandedOut(session);
+                WriteObject(session);
+            }
         }
     }
 }

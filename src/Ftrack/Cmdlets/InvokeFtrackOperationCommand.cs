@@ -2,14 +2,19 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
+using Ftrack.Batches;
+using Ftrack.Core;
 using Ftrack.Core.Operations;
+using Ftrack.Core.Writes;
 
 namespace Ftrack.Cmdlets
 {
     /// <summary>
     /// Invoke-FtrackOperation: the raw batch call. Every operation given (as hashtables, also from
     /// the pipeline) goes in ONE request — one transaction on the server — and one result per
-    /// operation comes back, decoded and merged like query results.
+    /// operation comes back, decoded and merged like query results. Writes go the way every write
+    /// goes: into the batch open in this runspace (they are sent with it), or through the write
+    /// path that never resends and checks a lost answer.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "FtrackOperation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(PSObject))]
@@ -22,7 +27,8 @@ namespace Ftrack.Cmdlets
         [ValidateNotNullOrEmpty]
         public IDictionary[] Operation { get; set; } = Array.Empty<IDictionary>();
 
-        protected override void ProcessRecord()
+        /// <inheritdoc />
+        protected override void ProcessInput()
         {
             foreach (var op in Operation)
             {
@@ -30,25 +36,35 @@ namespace Ftrack.Cmdlets
                 // Deep: entities and hashtables nested in entity_data arrive wrapped in PSObjects too.
                 foreach (DictionaryEntry entry in op) body[Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!] = PowerShellValues.ToClr(entry.Value);
                 if (!body.TryGetValue("action", out var action) || action is not string { Length: > 0 })
-                {
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("Every operation needs an 'action', e.g. @{ action = 'query'; expression = 'select name from Task' }."),
-                        "Ftrack.InvalidOperation", ErrorCategory.InvalidArgument, op));
-                }
+                    throw new FtrackUsageException(FtrackErrorIds.InvalidOperation, "Every operation needs an 'action', e.g. @{ action = 'query'; expression = 'select name from Task' }.");
                 _operations.Add(new RawOperation(body));
             }
         }
 
-        protected override void EndProcessing()
+        /// <inheritdoc />
+        protected override void End()
         {
             if (_operations.Count == 0) return;
             var session = ResolveSession();
             var target = _operations.Count == 1 ? _operations[0].Describe() : _operations.Count + " operations in one request";
-            var readOnly = _operations.TrueForAll(o => o.IsReadOnly);
-            if (!readOnly && !ShouldProcess(session.Server.ToString(), target)) return;
-            object?[] results;
-            try { results = session.Call(_operations, NewCallOptions()); }
-            catch (Exception e) when (IsFtrackFailure(e)) { ThrowFtrackError(e, target); return; }
-            foreach (var result in results) WriteObject(ToOutput(result));
+            var writes = _operations.FindAll(o => !o.IsReadOnly).Count;
+            if (writes == 0)
+            {
+                foreach (var result in session.Call(_operations, NewCallOptions())) WriteObject(ToOutput(result));
+                return;
+            }
+            if (!ShouldProcess(session.Server.ToString(), target)) return;
+            if (RunspaceBatches.Current != null)
+            {
+                // One request is one transaction: reads cannot be split off a batch that is not sent yet.
+                if (writes != _operations.Count)
+                    throw new FtrackUsageException(FtrackErrorIds.InvalidOperation, "A batch is open in this runspace: writes given to Invoke-FtrackOperation are queued into it, "
+                        + "but this call mixes reads with writes. Send the reads separately.", UsageErrorKind.InvalidOperation);
+                foreach (var op in _operations) EntityWrites.Queue(session, op);
+                WriteVerbose("Queued " + target + " into the open batch; its results come when the batch is submitted.");
+                return;
+            }
+            foreach (var result in WriteExecutor.Execute(session, _operations, NewCallOptions())) WriteObject(ToOutput(result));
         }
 
         private static object? ToOutput(object? result)
@@ -68,6 +84,5 @@ namespace Ftrack.Cmdlets
                     return result;
             }
         }
-
     }
 }

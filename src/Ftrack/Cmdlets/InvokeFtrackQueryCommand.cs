@@ -33,7 +33,8 @@ namespace Ftrack.Cmdlets
         [Parameter]
         public SwitchParameter AsHashtable { get; set; }
 
-        protected override void ProcessRecord()
+        /// <inheritdoc />
+        protected override void ProcessInput()
         {
             var session = ResolveSession();
             var paging = new QueryPaging
@@ -80,7 +81,7 @@ namespace Ftrack.Cmdlets
                         : PagingParameters.NewTotalCount(0, 0.0));
                 }
             }
-            catch (Exception e) when (IsFtrackFailure(e))
+            catch (FtrackException e) when (!Cancellation.IsCancellationRequested)
             {
                 WriteFtrackError(e, Expression);
             }
@@ -95,6 +96,7 @@ namespace Ftrack.Cmdlets
             }
         }
 
+        /// <inheritdoc />
         protected override void StopProcessing()
         {
             base.StopProcessing();

@@ -1,11 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using Ftrack.Completers;
-using Ftrack.Core;
 using Ftrack.Core.Entities;
-using Ftrack.Core.Operations;
 using Ftrack.Core.Writes;
 
 namespace Ftrack.Cmdlets
@@ -20,6 +15,7 @@ namespace Ftrack.Cmdlets
     [OutputType(typeof(FtrackEntity))]
     public sealed class NewFtrackEntityCommand : FtrackWriteCmdlet
     {
+        /// <summary>The entity type, e.g. Task.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ArgumentCompleter(typeof(EntityTypeCompleter))]
         [ValidateNotNullOrEmpty]
@@ -36,55 +32,36 @@ namespace Ftrack.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[]? IdentifyingProperty { get; set; }
 
-        protected override void ProcessRecord()
+        /// <inheritdoc />
+        protected override void ProcessInput()
         {
             var session = ResolveSession();
-            try
+            ForItem(Property, () =>
             {
                 var pairs = PowerShellValues.ToPairs(Property);
-                if (IdentifyingProperty != null) { GetOrCreate(session, pairs); return; }
-                var create = WritePlanner.PlanCreate(session, EntityType, pairs);
-                if (!ShouldProcess(Describe(create.Entity), "Create")) return;
-                WriteObject(Send(session, create));
-            }
-            catch (Exception e) when (IsFtrackFailure(e))
-            {
-                WriteFtrackError(e, Property);
-            }
-        }
-
-        private void GetOrCreate(Core.Transport.FtrackSession session, List<KeyValuePair<string, object?>> pairs)
-        {
-            var schema = WritePlanner.SchemaFor(session, EntityType);
-            var given = pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
-            var missing = IdentifyingProperty!.Where(p => !given.ContainsKey(p)).ToArray();
-            if (missing.Length > 0)
-                throw new FtrackSchemaException("Ftrack.MissingIdentifyingProperty", "-Property has no value for the identifying propert" + (missing.Length == 1 ? "y " : "ies ") + string.Join(", ", missing) + ".");
-
-            var expression = IdentityQuery.Build(schema, given, IdentifyingProperty!);
-            WriteVerbose("Looking for an existing " + schema.Id + ": " + expression);
-            var found = session.Call(new FtrackOperation[] { new QueryOperation(expression) }, NewCallOptions());
-            var matches = ((QueryResult)found[0]!).Data;
-            if (matches.Count > 1)
-                throw new FtrackSchemaException("Ftrack.AmbiguousMatch", "More than one " + schema.Id + " matches " + string.Join(", ", IdentifyingProperty!.Select(p => p + "=" + IdentityQuery.Show(given[p]))) + ": the identifying properties must pick one entity.");
-            if (matches.Count == 0)
-            {
-                var create = WritePlanner.PlanCreate(session, schema.Id, pairs);
-                if (ShouldProcess(Describe(create.Entity), "Create")) WriteObject(Send(session, create));
-                return;
-            }
-            var existing = (FtrackEntity)matches[0]!;
-            var changes = pairs.Where(p => !IdentifyingProperty!.Contains(p.Key, StringComparer.OrdinalIgnoreCase)
-                                            && !(existing.TryGetValue(p.Key, true, out var current) && IdentityQuery.SameValue(current, p.Value))).ToList();
-            if (changes.Count == 0)
-            {
-                WriteVerbose("Found " + Describe(existing) + ": nothing to change.");
-                WriteObject(existing);
-                return;
-            }
-            var update = WritePlanner.PlanUpdate(session, existing, changes);
-            if (ShouldProcess(Describe(existing), "Update " + string.Join(", ", update.Data.Keys))) WriteObject(Send(session, update));
-            else WriteObject(existing);
+                if (IdentifyingProperty is null)
+                {
+                    var create = WritePlanner.PlanCreate(session, EntityType, pairs);
+                    if (ShouldProcess(Describe(create.Entity), "Create")) WriteObject(Send(session, create));
+                    return;
+                }
+                var plan = GetOrCreate.Plan(session, EntityType, pairs, IdentifyingProperty, NewCallOptions());
+                WriteVerbose("Looked for an existing " + plan.Entity.GetEntityType() + ": " + plan.Query);
+                switch (plan.Write)
+                {
+                    case null:
+                        WriteVerbose("Found " + Describe(plan.Entity) + ": nothing to change.");
+                        WriteObject(plan.Entity);
+                        break;
+                    case Core.Operations.CreateOperation create:
+                        if (ShouldProcess(Describe(create.Entity), "Create")) WriteObject(Send(session, create));
+                        break;
+                    case Core.Operations.UpdateOperation update:
+                        if (ShouldProcess(Describe(plan.Entity), "Update " + string.Join(", ", update.Data.Keys))) WriteObject(Send(session, update));
+                        else WriteObject(plan.Entity);
+                        break;
+                }
+            });
         }
     }
 }

@@ -1,4 +1,3 @@
-using System;
 using System.Collections;
 using System.Management.Automation;
 using Ftrack.Core.Entities;
@@ -14,6 +13,7 @@ namespace Ftrack.Cmdlets
     [OutputType(typeof(FtrackEntity))]
     public sealed class SetFtrackEntityCommand : FtrackWriteCmdlet
     {
+        /// <summary>The entity to update.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
         public FtrackEntity InputObject { get; set; } = null!;
@@ -27,51 +27,51 @@ namespace Ftrack.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        /// <inheritdoc />
+        protected override void ProcessInput()
         {
             var session = ResolveSession();
-            try
+            ForItem(InputObject, () =>
             {
                 var update = WritePlanner.PlanUpdate(session, InputObject, PowerShellValues.ToPairs(Property));
                 if (!ShouldProcess(Describe(InputObject), "Set " + string.Join(", ", update.Data.Keys))) return;
                 var entity = Send(session, update);
                 if (PassThru) WriteObject(entity);
-            }
-            catch (Exception e) when (IsFtrackFailure(e))
-            {
-                WriteFtrackError(e, InputObject);
-            }
+            });
         }
     }
 
     /// <summary>Remove-FtrackEntity: deletes entities (deleting a context deletes its descendants, as in ftrack).</summary>
-    [Cmdlet(VerbsCommon.Remove, "FtrackEntity", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "FtrackEntity", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     public sealed class RemoveFtrackEntityCommand : FtrackWriteCmdlet
     {
+        private bool _yesToAll, _noToAll;
+
+        /// <summary>The entity to delete.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
         [ValidateNotNull]
         public FtrackEntity InputObject { get; set; } = null!;
 
-        /// <summary>Delete without asking for confirmation (-WhatIf still only reports).</summary>
+        /// <summary>Delete without the "are you sure?" question. -WhatIf (or $WhatIfPreference) still only reports.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        protected override void ProcessRecord()
+        /// <inheritdoc />
+        protected override void ProcessInput()
         {
             var session = ResolveSession();
-            try
+            ForItem(InputObject, () =>
             {
                 var delete = WritePlanner.PlanDelete(InputObject);
-                // -Force skips the confirmation that ConfirmImpact=High asks for, unless -WhatIf or
-                // an explicit -Confirm says otherwise.
-                var asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
-                if (!(Force && !asked) && !ShouldProcess(Describe(InputObject), "Delete")) return;
+                // ShouldProcess always (it honours -WhatIf, $WhatIfPreference and -Confirm); -Force only
+                // skips the extra question a delete asks, as does an explicit -Confirm or -Confirm:$false.
+                if (!ShouldProcess(Describe(InputObject), "Delete")) return;
+                var confirmGiven = MyInvocation.BoundParameters.ContainsKey("Confirm");
+                if (!Force && !confirmGiven && !ShouldContinue("Delete " + Describe(InputObject) + " (and, for a project or other context, everything below it)?",
+                        "Remove-FtrackEntity", ref _yesToAll, ref _noToAll))
+                    return;
                 Send(session, delete);
-            }
-            catch (Exception e) when (IsFtrackFailure(e))
-            {
-                WriteFtrackError(e, InputObject);
-            }
+            });
         }
     }
 }

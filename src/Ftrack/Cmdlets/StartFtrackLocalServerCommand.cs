@@ -4,6 +4,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using Ftrack.Core;
 using Ftrack.LocalServer;
 
 namespace Ftrack.Cmdlets
@@ -14,7 +15,7 @@ namespace Ftrack.Cmdlets
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "FtrackLocalServer")]
     [OutputType(typeof(FtrackLocalServer))]
-    public sealed class StartFtrackLocalServerCommand : PSCmdlet
+    public sealed class StartFtrackLocalServerCommand : FtrackCmdletBase
     {
         private static readonly Regex ListeningLine = new(@"^Ftrack local server listening url=(?<url>\S+) api_user=(?<user>\S+) api_key=(?<key>\S+)", RegexOptions.CultureInvariant);
 
@@ -38,13 +39,13 @@ namespace Ftrack.Cmdlets
         [ValidateRange(1, 600)]
         public int StartTimeoutSec { get; set; } = 60;
 
-        protected override void EndProcessing()
+        /// <inheritdoc />
+        protected override void End()
         {
             var moduleBase = Path.GetDirectoryName(typeof(StartFtrackLocalServerCommand).Assembly.Location)!;
             var serverDll = Path.Combine(moduleBase, "server", "Ftrack.Server.dll");
             if (!File.Exists(serverDll))
-                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException("The local server is not in this module build: " + serverDll + " is missing."),
-                    "Ftrack.LocalServerMissing", ErrorCategory.ObjectNotFound, serverDll));
+                ThrowFailure(FtrackErrorRecords.Usage(FtrackErrorIds.LocalServerMissing, "The local server is not in this module build: " + serverDll + " is missing.", serverDll, UsageErrorKind.NotFound));
 
             string? database = null;
             if (DatabasePath != null) database = GetUnresolvedProviderPathFromPSPath(DatabasePath);
@@ -67,8 +68,7 @@ namespace Ftrack.Cmdlets
                 try { if (!process.HasExited) process.Kill(); } catch (InvalidOperationException) { }
                 process.WaitForExit(5000);
                 var detail = stderr.Wait(2000) ? stderr.Result.Trim() : "";
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException("The local server did not start: " + (detail.Length > 0 ? detail : "no answer within " + StartTimeoutSec + " s")),
-                    "Ftrack.LocalServerFailed", ErrorCategory.OpenError, serverDll));
+                ThrowFailure(FtrackErrorRecords.Usage(FtrackErrorIds.LocalServerFailed, "The local server did not start: " + (detail.Length > 0 ? detail : "no answer within " + StartTimeoutSec + " s"), serverDll, UsageErrorKind.InvalidOperation));
                 return;
             }
             // Keep draining stdout so the server never blocks on a full pipe.
@@ -97,12 +97,14 @@ namespace Ftrack.Cmdlets
 
     /// <summary>Stop-FtrackLocalServer: stops local servers started by Start-FtrackLocalServer (all of them when none is given).</summary>
     [Cmdlet(VerbsLifecycle.Stop, "FtrackLocalServer")]
-    public sealed class StopFtrackLocalServerCommand : PSCmdlet
+    public sealed class StopFtrackLocalServerCommand : FtrackCmdletBase
     {
+        /// <summary>The servers to stop; all started in this process when omitted.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
         public FtrackLocalServer[]? InputObject { get; set; }
 
-        protected override void ProcessRecord()
+        /// <inheritdoc />
+        protected override void ProcessInput()
         {
             foreach (var server in InputObject ?? LocalServerProcesses.Snapshot())
             {

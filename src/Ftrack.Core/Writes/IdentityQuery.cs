@@ -7,7 +7,7 @@ using Ftrack.Core.Entities;
 using Ftrack.Core.Query;
 using Ftrack.Core.Schema;
 
-namespace Ftrack.Cmdlets
+namespace Ftrack.Core.Writes
 {
     /// <summary>
     /// The query that finds an entity by its identifying properties (get-or-create), with every value
@@ -15,6 +15,7 @@ namespace Ftrack.Cmdlets
     /// </summary>
     internal static class IdentityQuery
     {
+        /// <summary>"select &lt;key and given attributes&gt; from T where &lt;identifying&gt; limit 2": two rows are enough to see ambiguity.</summary>
         public static string Build(EntitySchema schema, IDictionary<string, object?> given, IEnumerable<string> identifying)
         {
             var select = new List<string>(schema.PrimaryKey);
@@ -37,6 +38,7 @@ namespace Ftrack.Cmdlets
             _ => name + " is " + QueryLiteral.Of(value),
         };
 
+        /// <summary>A value as a person reads it in a message.</summary>
         public static string Show(object? value) => value is FtrackEntity e ? e.ToString() : QueryLiteral.Of(value);
 
         /// <summary>Whether a found value equals the given one (entities by key, numbers by value).</summary>
