@@ -146,6 +146,9 @@ function Invoke-PesterSuite {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$pesterPath'
 `$env:FTRACK_MODULE_PATH = '$(Join-Path $ModuleOut 'Ftrack.psd1')'
+# out/ first on the module path: 'Import-Module Ftrack' by name (as the README's example does)
+# loads the build under test, never an installed copy.
+`$env:PSModulePath = '$Out' + [IO.Path]::PathSeparator + `$env:PSModulePath
 `$c = New-PesterConfiguration
 `$c.Run.Path = '$(Join-Path $Root 'tests/pester')'
 `$c.Run.PassThru = `$true
