@@ -8,8 +8,8 @@
       package  build, then pack out/Ftrack into out/Ftrack.<version>.nupkg with PSResourceGet,
                installable with Install-PSResource from a folder or feed
       help     build en-US/Ftrack.dll-Help.xml from docs/*.md (part of build)
-      test     build, then run every xunit project and the Pester suite; prints one line
-               "N passed, N failed, N skipped" for all of them together
+      test     package, then run every xunit project and the Pester suite (which installs the
+               package); prints one line "N passed, N failed, N skipped" for all of them together
       demo     build, start the local server with demo data, and tour the module
       bench    build, then time the module against the official JS client on the shared stub
 .EXAMPLE
@@ -102,7 +102,8 @@ function Get-TrxCounts([string] $Path) {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    # The Pester suite installs the package as a user would (tests/pester/Install.Tests.ps1).
+    $package = Invoke-Package
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory -Path $results | Out-Null
@@ -129,7 +130,7 @@ function Invoke-Test {
         }
     }
 
-    $pester = Invoke-PesterSuite
+    $pester = Invoke-PesterSuite -Package $package
     $passed += $pester.Passed; $failed += $pester.Failed; $skipped += $pester.Skipped
 
     Write-Host ''
@@ -137,7 +138,7 @@ function Invoke-Test {
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
-function Invoke-PesterSuite {
+function Invoke-PesterSuite([string] $Package) {
     Invoke-Dotnet restore (Join-Path $Root 'tests/tools/Ftrack.TestTools.csproj') -nologo --verbosity quiet
     $nugetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
     $pesterPath = Join-Path $nugetRoot 'pester/5.7.1/tools/Pester.psd1'
@@ -149,6 +150,7 @@ Import-Module '$pesterPath'
 # out/ first on the module path: 'Import-Module Ftrack' by name (as the README's example does)
 # loads the build under test, never an installed copy.
 `$env:PSModulePath = '$Out' + [IO.Path]::PathSeparator + `$env:PSModulePath
+`$env:FTRACK_PACKAGE_PATH = '$Package'
 `$c = New-PesterConfiguration
 `$c.Run.Path = '$(Join-Path $Root 'tests/pester')'
 `$c.Run.PassThru = `$true
