@@ -59,6 +59,12 @@ Describe 'The module manifest' {
         }
     }
 
+    It 'has the version of the assemblies it loads (Directory.Build.props), so the package version is theirs' {
+        $module = Import-Module $manifestPath -PassThru -Force
+        $assembly = $module.ImplementingAssembly.GetName().Version
+        [version]('{0}.{1}.{2}' -f $assembly.Major, $assembly.Minor, $assembly.Build) | Should -Be ([version]$data.ModuleVersion)
+    }
+
     It 'is shipped with the Apache License 2.0 text beside it' {
         $license = Join-Path (Split-Path $manifestPath) 'LICENSE'
         $license | Should -FileContentMatch 'Apache License'
