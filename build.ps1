@@ -4,19 +4,21 @@
     Builds, tests, demonstrates and benchmarks the Ftrack module.
 .DESCRIPTION
     Tasks:
-      build  compile everything and lay the module out in out/Ftrack (allow-list copy)
-      help   build en-US/Ftrack.dll-Help.xml from docs/*.md (part of build)
-      test   build, then run every xunit project and the Pester suite; prints one line
-             "N passed, N failed, N skipped" for all of them together
-      demo   build, start the local server with demo data, and tour the module
-      bench  build, then time the module against the official JS client on the shared stub
+      build    compile everything and lay the module out in out/Ftrack (allow-list copy)
+      package  build, then pack out/Ftrack into out/Ftrack.<version>.nupkg with PSResourceGet,
+               installable with Install-PSResource from a folder or feed
+      help     build en-US/Ftrack.dll-Help.xml from docs/*.md (part of build)
+      test     package, then run every xunit project and the Pester suite (which installs the
+               package); prints one line "N passed, N failed, N skipped" for all of them together
+      demo     build, start the local server with demo data, and tour the module
+      bench    build, then time the module against the official JS client on the shared stub
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'help', 'test', 'demo', 'bench', 'clean')]
+    [ValidateSet('build', 'package', 'help', 'test', 'demo', 'bench', 'clean')]
     [string[]] $Task = @('build'),
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -48,6 +50,8 @@ function Invoke-Build {
     $bin = Join-Path $Root "src/Ftrack/bin/$Configuration/netstandard2.0"
     foreach ($file in 'Ftrack.dll', 'Ftrack.Core.dll') { Copy-Item (Join-Path $bin $file) $ModuleOut }
     Copy-Item (Join-Path $Root 'Ftrack.psd1') $ModuleOut
+    # The licence travels with the module, so every installed copy carries it.
+    Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut
     foreach ($file in 'Ftrack.types.ps1xml', 'Ftrack.format.ps1xml') { Copy-Item (Join-Path $Root "src/Ftrack/$file") $ModuleOut }
     $help = Join-Path $ModuleOut 'en-US'
     New-Item -ItemType Directory -Path $help | Out-Null
@@ -63,6 +67,22 @@ function Invoke-Build {
         Copy-Item (Join-Path $serverBin '*') $serverOut -Recurse -Exclude '*.pdb'
     }
     Write-Host "Module laid out in $ModuleOut"
+}
+
+function Invoke-Package {
+    # Build's messages to the console: this function's only output is the package's path.
+    Invoke-Build | Out-Host
+    # PSResourceGet's own packer (the first half of Publish-PSResource, without a repository):
+    # it validates the manifest and writes the nuspec from it as the Gallery expects. It packs
+    # the whole laid-out folder, so whatever build puts in out/Ftrack is in the package.
+    if (-not (Get-Command Compress-PSResource -ErrorAction SilentlyContinue)) {
+        throw "Packaging needs Compress-PSResource (Microsoft.PowerShell.PSResourceGet 1.1 or newer, bundled with pwsh 7.6); this is pwsh $($PSVersionTable.PSVersion). Run it as: dotnet tool restore; dotnet pwsh ./build.ps1 package"
+    }
+    # One package in out/: an older version's would be ambiguous for the install test and for users.
+    Get-ChildItem $Out -Filter 'Ftrack.*.nupkg' | Remove-Item -Force
+    $package = Compress-PSResource -Path $ModuleOut -DestinationPath $Out -PassThru
+    Write-Host "Package written to $($package.FullName)"
+    $package.FullName
 }
 
 function Invoke-HelpBuild {
@@ -82,7 +102,8 @@ function Get-TrxCounts([string] $Path) {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    # The Pester suite installs the package as a user would (tests/pester/Install.Tests.ps1).
+    $package = Invoke-Package
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory -Path $results | Out-Null
@@ -109,7 +130,7 @@ function Invoke-Test {
         }
     }
 
-    $pester = Invoke-PesterSuite
+    $pester = Invoke-PesterSuite -Package $package
     $passed += $pester.Passed; $failed += $pester.Failed; $skipped += $pester.Skipped
 
     Write-Host ''
@@ -117,7 +138,7 @@ function Invoke-Test {
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
-function Invoke-PesterSuite {
+function Invoke-PesterSuite([string] $Package) {
     Invoke-Dotnet restore (Join-Path $Root 'tests/tools/Ftrack.TestTools.csproj') -nologo --verbosity quiet
     $nugetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
     $pesterPath = Join-Path $nugetRoot 'pester/5.7.1/tools/Pester.psd1'
@@ -126,6 +147,10 @@ function Invoke-PesterSuite {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$pesterPath'
 `$env:FTRACK_MODULE_PATH = '$(Join-Path $ModuleOut 'Ftrack.psd1')'
+# out/ first on the module path: 'Import-Module Ftrack' by name (as the README's example does)
+# loads the build under test, never an installed copy.
+`$env:PSModulePath = '$Out' + [IO.Path]::PathSeparator + `$env:PSModulePath
+`$env:FTRACK_PACKAGE_PATH = '$Package'
 `$c = New-PesterConfiguration
 `$c.Run.Path = '$(Join-Path $Root 'tests/pester')'
 `$c.Run.PassThru = `$true
@@ -162,6 +187,7 @@ foreach ($t in $Task) {
     switch ($t) {
         'clean' { if (Test-Path $Out) { Remove-Item $Out -Recurse -Force } }
         'build' { Invoke-Build }
+        'package' { Invoke-Package | Out-Null }
         'help' { Invoke-Dotnet build (Join-Path $Root 'src/Ftrack.HelpBuilder') -c $Configuration -nologo --verbosity quiet; Invoke-HelpBuild }
         'test' { Invoke-Test }
         'demo' { Invoke-Demo }

@@ -56,3 +56,8 @@ finally {
     Disconnect-Ftrack
     $server | Stop-FtrackLocalServer
 }
+
+# The next step, as the README gives it: the same module and data at a prompt of your own.
+Write-Host ''
+Write-Host "Next, from the repository's root: a pwsh with the module loaded and connected to a fresh demo server ('exit' stops both):" -ForegroundColor Cyan
+Write-Host '  dotnet pwsh -NoExit -Command "Import-Module ./out/Ftrack/Ftrack.psd1; Start-FtrackLocalServer -Seed Demo | Connect-Ftrack -PassThru"'

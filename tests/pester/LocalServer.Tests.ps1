@@ -57,6 +57,7 @@ Describe 'The README demo' {
         $output = & (Join-Path $PSScriptRoot '../demo/Demo.ps1') -ModulePath $env:FTRACK_MODULE_PATH 6>&1 | Out-String
         $output | Should -Match 'share one project object: True'
         $output | Should -Match 'Ftrack.ValidationFailed'
+        $output | Should -Match 'dotnet pwsh -NoExit -Command'   # the next step (tests/pester/Readme.Tests.ps1 runs it)
     }
 }
 

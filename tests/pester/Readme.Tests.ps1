@@ -1,4 +1,5 @@
-# The README's query examples run against the demo data, so the tour never shows a query that fails.
+# The README's query examples run against the demo data, so the tour never shows a query that fails;
+# its Pester example is the tested file itself; its next step after the demo works.
 BeforeDiscovery {
     $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
     $section = [regex]::Match($readme, '### Query: the language in five examples\s+```powershell(?<code>.*?)```', 'Singleline').Groups['code'].Value
@@ -7,6 +8,9 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module $env:FTRACK_MODULE_PATH -Force
+    Import-Module (Join-Path $PSScriptRoot 'support/ChildProcess.psm1') -Force
+    $script:repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+    $script:readmeText = (Get-Content -Raw (Join-Path $repoRoot 'README.md')).Replace("`r`n", "`n")
     $script:server = Start-FtrackLocalServer -Seed Demo
     $server | Connect-Ftrack
 }
@@ -21,5 +25,40 @@ Describe 'README query examples' {
 
     It 'runs: <Query>' -ForEach $queries {
         { Invoke-FtrackQuery $Query -ErrorAction Stop } | Should -Not -Throw
+    }
+}
+
+Describe 'The README' {
+    It 'quotes tests/pester/Example.Tests.ps1 verbatim, as one whole code block' {
+        $example = (Get-Content -Raw (Join-Path $PSScriptRoot 'Example.Tests.ps1')).Replace("`r`n", "`n").Trim()
+        $block = '```powershell' + "`n" + $example + "`n" + '```'
+        $readmeText | Should -BeLike ('*' + [WildcardPattern]::Escape($block) + '*')
+    }
+
+    It "has the suite run that example against this build ('Import-Module Ftrack' finds out/Ftrack first)" {
+        # The example imports by name, as a user's test would; build.ps1 puts out/ first on PSModulePath.
+        @(Get-Module -ListAvailable Ftrack)[0].Path | Should -Be (Resolve-Path $env:FTRACK_MODULE_PATH).Path
+    }
+
+    It 'gives the next command after the demo, and it opens a pwsh with the module connected to a demo server' {
+        $m = [regex]::Match($readmeText, '(?m)^(?<line>dotnet pwsh -NoExit -Command "(?<command>[^"]+)")$')
+        $m.Success | Should -BeTrue -Because 'the README must show the command after the demo'
+        Get-Content -Raw (Join-Path $PSScriptRoot '../demo/Demo.ps1') | Should -Match ([regex]::Escape($m.Groups['line'].Value)) -Because 'the demo ends with the same command'
+
+        # Run as the README says, from the clone's root, typing at its prompt and then exit. With the
+        # default PSModulePath (not this suite's, which has out/ first) only the command's own
+        # Import-Module can load out/Ftrack; the prompt then shows which copy is loaded.
+        $cache = Join-Path ([IO.Path]::GetTempPath()) ('ftrack-next-cache-' + [guid]::NewGuid())
+        $typed = "(Get-Module Ftrack).ModuleBase`nInvoke-FtrackQuery 'select name from Project' | ForEach-Object name`nexit`n"
+        try {
+            $run = Invoke-ChildProcess -FilePath dotnet -ArgumentList 'pwsh', '-NoExit', '-Command', $m.Groups['command'].Value -WorkingDirectory $repoRoot `
+                -Environment @{ FTRACK_SCHEMA_CACHE = $cache; FTRACK_MODULE_PATH = $null; PSModulePath = $null } -InputText $typed -TimeoutSec 120
+        }
+        finally { if (Test-Path $cache) { Remove-Item $cache -Recurse -Force } }
+        $output = $run.Output -replace '\e\[[0-9;?]*[A-Za-z]'    # the prompt's terminal control sequences
+        $run.ExitCode | Should -Be 0 -Because $output
+        $output | Should -Match ('(?m)^' + [regex]::Escape((Join-Path $repoRoot 'out/Ftrack')) + '\s*$') -Because "the command's Import-Module loads out/Ftrack; $output"
+        $output | Should -Match '127\.0\.0\.1' -Because "Connect-Ftrack -PassThru shows the session; $output"
+        $output | Should -Match '(?m)^sintel_redux\s*$' -Because $output
     }
 }
