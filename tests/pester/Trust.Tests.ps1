@@ -4,6 +4,7 @@
 BeforeAll {
     Import-Module $env:FTRACK_MODULE_PATH -Force
     Import-Module (Join-Path $PSScriptRoot 'support/TestServers.psm1') -Force
+    . (Join-Path $PSScriptRoot '../tools/PwshCommand.ps1')
     $env:FTRACK_SCHEMA_CACHE = Join-Path ([IO.Path]::GetTempPath()) ("ftrack-cache-" + [guid]::NewGuid())
 }
 
@@ -54,8 +55,8 @@ Describe 'Redirects are refused, never followed' {
             $recorder.Requests.Clear()
             Invoke-FtrackQuery 'select name from Task' -Session $session -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be 'Ftrack.Redirected,Ftrack.Cmdlets.InvokeFtrackQueryCommand'
-            Get-FtrackServerInformation -Session $session -Refresh -ErrorVariable err2 -ErrorAction SilentlyContinue
-            $err2[0].FullyQualifiedErrorId | Should -BeLike 'Ftrack.Redirected,*'
+            { Get-FtrackServerInformation -Session $session -Refresh } | Should -Throw -ErrorId 'Ftrack.Redirected,Ftrack.Cmdlets.GetFtrackServerInformationCommand'
+            { New-FtrackEntity Project @{ name = 'redirected' } -Session $session -ErrorAction Stop } | Should -Throw -ErrorId 'Ftrack.Redirected,Ftrack.Cmdlets.NewFtrackEntityCommand'
             Start-Sleep -Milliseconds 200
             $recorder.Requests.Count | Should -Be 0
         }
@@ -142,17 +143,20 @@ Describe 'The local server for the remaining defects' {
         }
 
         It 'says so in -Verbose' {
-            $tasks = Invoke-FtrackQuery 'select name from Task' -First 20
-            $VerbosePreference = 'Continue'
-            try { $lines = & { $tasks[0].bid } 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } }
-            finally { $VerbosePreference = 'SilentlyContinue' }
-            # Verbose goes to the host, not the stream: check the host saw it through a transcript.
-            $transcript = Join-Path ([IO.Path]::GetTempPath()) ("ftrack-t-" + [guid]::NewGuid() + '.txt')
-            Start-Transcript -Path $transcript | Out-Null
-            $VerbosePreference = 'Continue'
-            try { $null = $tasks[1].description } finally { $VerbosePreference = 'SilentlyContinue'; Stop-Transcript | Out-Null }
-            (Get-Content -Raw $transcript) | Should -Match "Loading 'description' for 19 Task"
-            Remove-Item $transcript
+            # The line goes to the host (no cmdlet is running when a property is read): run a pwsh and read what it printed.
+            $key = [pscredential]::new('x', $server.ApiKey).GetNetworkCredential().Password
+            $text = & (Get-PwshCommand)[0] @((Get-PwshCommand) | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "
+                Import-Module '$($env:FTRACK_MODULE_PATH)'
+                Connect-Ftrack -Server '$($server.Url)' -Credential ([pscredential]::new('$($server.ApiUser)', (ConvertTo-SecureString '$key' -AsPlainText -Force)))
+                `$tasks = Invoke-FtrackQuery 'select name from Task' -First 20
+                `$null = `$tasks[0].description
+                'quiet so far'
+                `$VerbosePreference = 'Continue'
+                `$null = `$tasks[1].bid
+            " *>&1 | Out-String
+            $text | Should -Match 'quiet so far'
+            $text.Substring(0, $text.IndexOf('quiet so far')) | Should -Not -Match 'Loading'
+            $text | Should -Match "VERBOSE: Loading 'bid' for 20 Task entities of the result in 1 request"
         }
 
         It 'are never loaded by Format-List *' {
@@ -165,13 +169,26 @@ Describe 'The local server for the remaining defects' {
         }
 
         It 'are a clear error with -NoAutoPopulate, naming the attribute to select' {
-            $manual = $server | Connect-Ftrack -NoAutoPopulate -PassThru
-            try {
-                $task = Invoke-FtrackQuery 'select name from Task' -First 1 -Session $manual
-                { $task.status } | Should -Throw -ExpectedMessage "*Task.status was not loaded*select*status*"
-                $task.name | Should -Not -BeNullOrEmpty
-            }
-            finally { $server | Connect-Ftrack -Session $null -ErrorAction SilentlyContinue; $script:session = $server | Connect-Ftrack -PassThru }
+            # PowerShell swallows whatever a property getter throws (the value reads as $null), so the
+            # module reports the error itself: on the console once per result and attribute, and in $Error.
+            $key = [pscredential]::new('x', $server.ApiKey).GetNetworkCredential().Password
+            $text = & (Get-PwshCommand)[0] @((Get-PwshCommand) | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "
+                Import-Module '$($env:FTRACK_MODULE_PATH)'
+                `$session = Connect-Ftrack -Server '$($server.Url)' -Credential ([pscredential]::new('$($server.ApiUser)', (ConvertTo-SecureString '$key' -AsPlainText -Force))) -NoAutoPopulate -PassThru
+                `$tasks = Invoke-FtrackQuery 'select name from Task' -First 5
+                `$before = `$session.RequestCount
+                `$values = `$tasks | ForEach-Object { `$_.status }
+                'NULLS=' + @(`$values | Where-Object { `$null -ne `$_ }).Count
+                'REQUESTS=' + (`$session.RequestCount - `$before)
+                'ERROR=' + `$Error[0].FullyQualifiedErrorId + ' ' + `$Error[0].Exception.Message
+                'NAME=' + `$tasks[0].name
+            " *>&1 | Out-String
+            $text | Should -Match 'NULLS=0'
+            $text | Should -Match 'REQUESTS=0'
+            $text | Should -Match 'ERROR=Ftrack.AttributeNotLoaded Task.status was not loaded: add it to the select \(select \.\.\., status from Task\)'
+            $text | Should -Match 'NAME=\w'
+            # Printed once for the result, not once per entity.
+            ([regex]::Matches($text, 'Task.status was not loaded')).Count | Should -Be 2   # the console line and $Error
         }
     }
 
@@ -206,14 +223,19 @@ Describe 'The local server for the remaining defects' {
     }
 
     Context 'Reconnecting' {
-        It 'closes the session it replaces, but not one handed out with -PassThru' {
+        It 'closes the session it replaces, but not one the caller holds (-PassThru, Get-FtrackSession)' {
             $kept = $server | Connect-Ftrack -PassThru
             $server | Connect-Ftrack
-            $replaced = Get-FtrackSession
+            $looked = Get-FtrackSession
             $server | Connect-Ftrack
+            # Read the module's state directly: Get-FtrackSession would hand the session out.
+            $replaced = [Ftrack.FtrackSessionState]::Default
+            $server | Connect-Ftrack
+            $replaced.IsClosed | Should -BeTrue
             { Invoke-FtrackQuery 'select id from Project' -Session $replaced -ErrorAction Stop } | Should -Throw -ErrorId 'Ftrack.SessionClosed,Ftrack.Cmdlets.InvokeFtrackQueryCommand'
             Invoke-FtrackQuery 'select id from Project' -Session $kept | Should -Not -BeNullOrEmpty
-            $kept | Disconnect-Ftrack
+            Invoke-FtrackQuery 'select id from Project' -Session $looked | Should -Not -BeNullOrEmpty
+            $kept, $looked | Disconnect-Ftrack
             $script:session = $server | Connect-Ftrack -PassThru
         }
     }
@@ -249,7 +271,10 @@ Describe 'A lost answer to a batch that was applied' {
 Describe 'Ctrl+C during Submit-FtrackBatch, in a terminal' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'support/Terminal.psm1') -Force
-        $script:server = Start-FtrackLocalServer -Seed Empty
+        # A file database: readers see committed data while the batch is being written (WAL), as on
+        # a real server, so the check after Ctrl+C runs before the batch commits and finds nothing.
+        $script:database = Join-Path ([IO.Path]::GetTempPath()) ("ftrack-ctrlc-" + [guid]::NewGuid() + '.db')
+        $script:server = Start-FtrackLocalServer -Seed Empty -DatabasePath $database
         $script:watch = $server | Connect-Ftrack -PassThru
         $script:script = Join-Path ([IO.Path]::GetTempPath()) ("ftrack-ctrlc-" + [guid]::NewGuid() + '.ps1')
         $key = [pscredential]::new('x', $server.ApiKey).GetNetworkCredential().Password
@@ -271,7 +296,7 @@ Write-Host 'SUBMITTING'
         Stop-TerminalSession $terminal
         $watch | Disconnect-Ftrack
         $server | Stop-FtrackLocalServer
-        Remove-Item $script -ErrorAction SilentlyContinue
+        Remove-Item $script, "$database*" -ErrorAction SilentlyContinue
     }
 
     It 'says "outcome unknown" (never "not applied"), shows no stack trace, and leaves a batch that resolves' {
