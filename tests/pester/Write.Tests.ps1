@@ -183,12 +183,14 @@ Describe 'Batches' {
         Start-FtrackBatch | Out-Null
         $seq = New-FtrackEntity Sequence @{ name = 'SQ_GONE'; parent = $project }
         New-FtrackEntity Task @{ name = 'no parent type'; parent_id = [guid]::NewGuid().ToString() } | Out-Null
-        { Submit-FtrackBatch } | Should -Throw
-        $Error[0].Exception.Message | Should -Match 'operation 1 of 2 \(create Task'
-        $Error[0].Exception.FailedOperationIndex | Should -Be 1
-        Invoke-FtrackQuery "select id from Sequence where id is '$($seq.id)'" | Should -BeNullOrEmpty
-        (Get-FtrackBatch).Count | Should -Be 2
-        Undo-FtrackBatch
+        try {
+            { Submit-FtrackBatch } | Should -Throw
+            $Error[0].Exception.Message | Should -Match 'operation 1 of 2 \(create Task'
+            $Error[0].Exception.FailedOperationIndex | Should -Be 1
+            Invoke-FtrackQuery "select id from Sequence where id is '$($seq.id)'" | Should -BeNullOrEmpty
+            (Get-FtrackBatch).Count | Should -Be 2
+        }
+        finally { Undo-FtrackBatch }
         Get-FtrackBatch | Should -BeNullOrEmpty
     }
 
