@@ -47,15 +47,15 @@ public class QueryStreamTests
             if (FailPage == page) throw new FakeServerError("{\"exception\":\"ServerError\",\"content\":\"page " + page + " failed\",\"error_code\":null}");
             var m = Paging.Match(expression);
             Assert.Equal("select name, project.name, status.name from Task", m.Groups["body"].Value);
-            var offset = m.Groups["o"].Success ? int.Parse(m.Groups["o"].Value, CultureInfo.InvariantCulture) : 0;
-            var end = m.Groups["l"].Success ? Math.Min(Total, offset + int.Parse(m.Groups["l"].Value, CultureInfo.InvariantCulture)) : Total;
+            var offset = m.Groups["o"].Success ? long.Parse(m.Groups["o"].Value, CultureInfo.InvariantCulture) : 0;
+            var end = m.Groups["l"].Success ? Math.Min(Total, offset + long.Parse(m.Groups["l"].Value, CultureInfo.InvariantCulture)) : Total;
             var sb = new StringBuilder("{\"action\":\"query\",\"data\":[");
             var seen = new HashSet<string>();
             for (var i = offset; i < end; i++)
             {
                 if (i > offset) sb.Append(',');
                 var status = "s" + (i % 3).ToString(CultureInfo.InvariantCulture);
-                sb.Append("{\"__entity_type__\":\"Task\",\"id\":\"").Append(TaskId(i)).Append("\",\"name\":\"Task ").Append(i).Append("\",\"project\":");
+                sb.Append("{\"__entity_type__\":\"Task\",\"id\":\"").Append(TaskId((int)i)).Append("\",\"name\":\"Task ").Append(i).Append("\",\"project\":");
                 sb.Append(seen.Add("proj") ? "{\"__entity_type__\":\"Project\",\"id\":\"proj\",\"name\":\"Shared\"}" : "{\"__entity_type__\":\"Project\",\"id\":\"proj\"}");
                 sb.Append(",\"status\":");
                 sb.Append(seen.Add(status) ? "{\"__entity_type__\":\"Status\",\"id\":\"" + status + "\",\"name\":\"Status " + status + "\"}" : "{\"__entity_type__\":\"Status\",\"id\":\"" + status + "\"}");
@@ -282,8 +282,9 @@ public class QueryStreamTests
         var server = new PagedTaskServer(10);
         using var session = TestSessions.Create(server.Handler());
         using var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = 10, Skip = 3_000_000_000L });
-        try { ReadAll(stream); } catch (Exception e) when (e is FtrackException or ArgumentException or OverflowException) { }
-        Assert.All(server.Expressions, e => Assert.DoesNotContain("offset -", e));
+        Assert.Empty(ReadAll(stream));
+        // The one request asks for the skip as it is: never wrapped into a negative offset.
+        Assert.Equal(new[] { Expression + " offset 3000000000 limit 10" }, server.Expressions);
     }
 
     [Fact]

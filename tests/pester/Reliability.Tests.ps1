@@ -72,7 +72,10 @@ Describe 'Ctrl+C' {
             Invoke-FtrackQuery 'select name from Slow'
         }).AddArgument($env:FTRACK_MODULE_PATH).AddArgument($faults.Url)
         $handle = $ps.BeginInvoke()
-        Start-Sleep -Milliseconds 1500   # connected, and waiting for the slow answer
+        # Cancel only once the request is at the server, waiting for its answer.
+        $deadline = [datetime]::UtcNow.AddSeconds(30)
+        while (-not $faults.Signals.SlowStarted -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $faults.Signals.SlowStarted | Should -BeTrue
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $ps.Stop()
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 1

@@ -57,8 +57,10 @@ namespace Ftrack.Core.Entities
         /// <summary>An attribute's value; null when it is null or not loaded.</summary>
         public object? GetValue(string name) => TryGetValue(name, out var v) ? v : null;
 
+        /// <summary>An attribute's value when it is loaded (exact name).</summary>
         public bool TryGetValue(string name, out object? value) => TryGetValue(name, false, out value);
 
+        /// <summary>An attribute's value when it is loaded; <paramref name="ignoreCase"/> as PowerShell users type names.</summary>
         public bool TryGetValue(string name, bool ignoreCase, out object? value)
         {
             var slot = Shape.Find(name, ignoreCase);
@@ -72,8 +74,10 @@ namespace Ftrack.Core.Entities
             return false;
         }
 
+        /// <summary>Whether the attribute was received (a null value is loaded; a never-received one is not).</summary>
         public bool IsLoaded(string name) => TryGetValue(name, out _);
 
+        /// <summary>Sets an attribute on this object only (the write cmdlets send changes).</summary>
         public void Set(string name, object? value) => SetSlot(Shape.GetOrAdd(name), value);
 
         internal void SetSlot(int slot, object? value)

@@ -7,55 +7,89 @@ namespace Ftrack.Core
     public static class FtrackErrorIds
     {
         // The server refused or failed the request.
+        /// <summary>The server refused the API user or key (HTTP 401, InvalidCredentialsError).</summary>
         public const string AuthenticationFailed = "Ftrack.AuthenticationFailed";
+        /// <summary>The user may not do this (PermissionError).</summary>
         public const string PermissionDenied = "Ftrack.PermissionDenied";
+        /// <summary>The data broke a rule of the server (ValidationError, DuplicateEntryError).</summary>
         public const string ValidationFailed = "Ftrack.ValidationFailed";
+        /// <summary>The query expression does not parse (ParseError).</summary>
         public const string QueryParseFailed = "Ftrack.QueryParseFailed";
+        /// <summary>Any other exception the server raised; its name is in the message.</summary>
         public const string ServerError = "Ftrack.ServerError";
 
         // The exchange itself failed.
+        /// <summary>Refused, name not resolved, TLS failure, connection reset, or cancelled.</summary>
         public const string ConnectionFailed = "Ftrack.ConnectionFailed";
+        /// <summary>No answer within the session's timeout.</summary>
         public const string Timeout = "Ftrack.Timeout";
+        /// <summary>The answer is not ftrack's: HTML from a proxy, an empty, truncated or invalid body.</summary>
         public const string InvalidResponse = "Ftrack.InvalidResponse";
+        /// <summary>The server answered a redirect, which is never followed.</summary>
         public const string Redirected = "Ftrack.Redirected";
+        /// <summary>http:// to a host that is not this machine, without the opt-in.</summary>
         public const string InsecureConnection = "Ftrack.InsecureConnection";
+        /// <summary>A write was sent and its answer lost: it may or may not be applied.</summary>
         public const string OutcomeUnknown = "Ftrack.OutcomeUnknown";
 
         // Sessions.
+        /// <summary>No session: Connect-Ftrack first, or pass -Session.</summary>
         public const string NotConnected = "Ftrack.NotConnected";
+        /// <summary>The session was closed (Disconnect-Ftrack, or replaced by Connect-Ftrack).</summary>
         public const string SessionClosed = "Ftrack.SessionClosed";
+        /// <summary>No server URL was given or found in FTRACK_SERVER.</summary>
         public const string MissingServer = "Ftrack.MissingServer";
+        /// <summary>The server URL is not an http(s) URL.</summary>
         public const string InvalidServer = "Ftrack.InvalidServer";
+        /// <summary>No API user or key was given or found in the environment.</summary>
         public const string MissingCredential = "Ftrack.MissingCredential";
 
         // Refused on the client before anything is sent.
+        /// <summary>The server has no such entity type.</summary>
         public const string UnknownEntityType = "Ftrack.UnknownEntityType";
+        /// <summary>The entity type has no such attribute.</summary>
         public const string UnknownAttribute = "Ftrack.UnknownAttribute";
+        /// <summary>The attribute is immutable or computed: it cannot be set (or changed).</summary>
         public const string ImmutableAttribute = "Ftrack.ImmutableAttribute";
+        /// <summary>A text value that is not the attribute's type (a CSV cell "lots" for a number).</summary>
         public const string InvalidAttributeValue = "Ftrack.InvalidAttributeValue";
+        /// <summary>A value that cannot be sent to ftrack at all.</summary>
         public const string InvalidValue = "Ftrack.InvalidValue";
+        /// <summary>An update with no attributes.</summary>
         public const string NothingToUpdate = "Ftrack.NothingToUpdate";
+        /// <summary>The entity lacks its primary key: select it in the query that returned it.</summary>
         public const string MissingKey = "Ftrack.MissingKey";
+        /// <summary>The entity type is keyed by several attributes, not by an id.</summary>
         public const string UnsupportedKey = "Ftrack.UnsupportedKey";
+        /// <summary>Get-or-create was not given a value for an identifying property.</summary>
         public const string MissingIdentifyingProperty = "Ftrack.MissingIdentifyingProperty";
+        /// <summary>Get-or-create found more than one entity.</summary>
         public const string AmbiguousMatch = "Ftrack.AmbiguousMatch";
+        /// <summary>A raw operation that is not well formed, or one that cannot be combined with an open batch.</summary>
         public const string InvalidOperation = "Ftrack.InvalidOperation";
+        /// <summary>An attribute that was not selected could not be (or, with -NoAutoPopulate, was not) loaded.</summary>
         public const string AttributeNotLoaded = "Ftrack.AttributeNotLoaded";
-        public const string EntityIsReadOnly = "Ftrack.EntityIsReadOnly";
 
         // Reads that found nothing.
+        /// <summary>No entity has the id asked for.</summary>
         public const string EntityNotFound = "Ftrack.EntityNotFound";
-        public const string SchemaNotFound = "Ftrack.SchemaNotFound";
 
         // Batches.
+        /// <summary>A batch is already open in this runspace.</summary>
         public const string BatchAlreadyOpen = "Ftrack.BatchAlreadyOpen";
+        /// <summary>No batch is open in this runspace.</summary>
         public const string NoBatch = "Ftrack.NoBatch";
+        /// <summary>The batch is not open (being submitted, submitted, discarded, or of unknown outcome).</summary>
         public const string BatchNotOpen = "Ftrack.BatchNotOpen";
+        /// <summary>Invoke-FtrackBatch discarded its batch because a command in the script block failed.</summary>
         public const string BatchDiscarded = "Ftrack.BatchDiscarded";
+        /// <summary>A write for one session while this runspace's batch is on another.</summary>
         public const string BatchOnOtherSession = "Ftrack.BatchOnOtherSession";
 
         // The local server.
+        /// <summary>The module build has no local server.</summary>
         public const string LocalServerMissing = "Ftrack.LocalServerMissing";
+        /// <summary>The local server did not start.</summary>
         public const string LocalServerFailed = "Ftrack.LocalServerFailed";
     }
 }

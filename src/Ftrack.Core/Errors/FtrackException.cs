@@ -8,6 +8,7 @@ namespace Ftrack.Core
     /// </summary>
     public abstract class FtrackException : Exception
     {
+        /// <summary>An error with plain words, and the exception that caused it.</summary>
         protected FtrackException(string message, Exception? inner = null) : base(message, inner) { }
 
         /// <summary>A stable identifier for scripts and ErrorRecords: one of <see cref="FtrackErrorIds"/>.</summary>

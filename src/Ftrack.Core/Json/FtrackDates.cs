@@ -90,6 +90,7 @@ namespace Ftrack.Core.Json
             return value.ToString(format, CultureInfo.InvariantCulture);
         }
 
+        /// <summary>A date as ftrack sends dates: YYYY-MM-DD.</summary>
         public static string FormatDate(DateTime value) => value.ToString("yyyy'-'MM'-'dd", CultureInfo.InvariantCulture);
     }
 }

@@ -23,6 +23,7 @@ namespace Ftrack.Core.Json
             public override int GetHashCode() => _value.GetHashCode() ^ _shape.GetHashCode();
         }
 
+        /// <summary>How many entities the map holds.</summary>
         public int Count => _entities.Count;
 
         /// <summary>The entity for this key, created (empty) on first sight.</summary>

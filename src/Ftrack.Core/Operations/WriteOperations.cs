@@ -9,6 +9,7 @@ namespace Ftrack.Core.Operations
     /// <summary>create and update: an entity and the attribute values to send for it.</summary>
     public abstract class EntityDataOperation : FtrackOperation
     {
+        /// <summary>A write of <paramref name="data"/> for <paramref name="entity"/>, checked against <paramref name="schema"/>.</summary>
         protected EntityDataOperation(FtrackEntity entity, IDictionary<string, object?> data, EntitySchema? schema)
         {
             Entity = entity;
@@ -16,15 +17,19 @@ namespace Ftrack.Core.Operations
             Schema = schema;
         }
 
+        /// <summary>The entity written (the object the caller holds).</summary>
         public FtrackEntity Entity { get; }
         /// <summary>What is sent. For a create, the given attributes plus generated keys; folding merges later updates in.</summary>
         public IDictionary<string, object?> Data { get; }
+        /// <summary>The entity type's schema, when known (dates of date-only attributes are sent as dates).</summary>
         public EntitySchema? Schema { get; }
+        /// <inheritdoc />
         public override string? EntityType => Entity.EntityType;
 
         /// <summary>Whether the operation addresses the entity by its key (update) or brings it (create).</summary>
         protected abstract bool AddressesByKey { get; }
 
+        /// <inheritdoc />
         public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
         {
             writer.WriteStartObject();
@@ -40,29 +45,42 @@ namespace Ftrack.Core.Operations
     /// <summary>create: the entity's given attributes in full, entity values as references.</summary>
     public sealed class CreateOperation : EntityDataOperation
     {
+        /// <summary>A create of <paramref name="entity"/> with <paramref name="data"/>.</summary>
         public CreateOperation(FtrackEntity entity, IDictionary<string, object?> data, EntitySchema? schema) : base(entity, data, schema) { }
+        /// <inheritdoc />
         public override string Action => "create";
+        /// <inheritdoc />
         protected override bool AddressesByKey => false;
+        /// <inheritdoc />
         public override string Describe() => "create " + EntityKeys.Describe(Entity);
     }
 
     /// <summary>update: only the given attributes, addressed by the entity's primary key.</summary>
     public sealed class UpdateOperation : EntityDataOperation
     {
+        /// <summary>An update of <paramref name="data"/> on <paramref name="entity"/>.</summary>
         public UpdateOperation(FtrackEntity entity, IDictionary<string, object?> data, EntitySchema? schema) : base(entity, data, schema) { }
+        /// <inheritdoc />
         public override string Action => "update";
+        /// <inheritdoc />
         protected override bool AddressesByKey => true;
+        /// <inheritdoc />
         public override string Describe() => "update " + EntityKeys.Describe(Entity) + " (" + string.Join(", ", Data.Keys) + ")";
     }
 
     /// <summary>delete: addressed by the entity's primary key.</summary>
     public sealed class DeleteOperation : FtrackOperation
     {
+        /// <summary>A delete of <paramref name="entity"/>.</summary>
         public DeleteOperation(FtrackEntity entity) { Entity = entity; }
+        /// <summary>The entity deleted.</summary>
         public FtrackEntity Entity { get; }
+        /// <inheritdoc />
         public override string Action => "delete";
+        /// <inheritdoc />
         public override string? EntityType => Entity.EntityType;
 
+        /// <inheritdoc />
         public override void WriteTo(Utf8JsonWriter writer, ValueEncoder encoder)
         {
             writer.WriteStartObject();
@@ -72,6 +90,7 @@ namespace Ftrack.Core.Operations
             writer.WriteEndObject();
         }
 
+        /// <inheritdoc />
         public override string Describe() => "delete " + EntityKeys.Describe(Entity);
     }
 

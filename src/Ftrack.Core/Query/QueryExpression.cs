@@ -20,9 +20,12 @@ namespace Ftrack.Core.Query
 
         /// <summary>The expression without its trailing offset/limit clauses.</summary>
         public string Body { get; }
+        /// <summary>The expression's own trailing offset, if it has one.</summary>
         public int? Offset { get; }
+        /// <summary>The expression's own trailing limit, if it has one.</summary>
         public int? Limit { get; }
 
+        /// <summary>Splits trailing offset/limit off an expression, found by tokenizing (never inside quoted strings).</summary>
         public static QueryExpression Parse(string expression)
         {
             if (expression is null) throw new ArgumentNullException(nameof(expression));

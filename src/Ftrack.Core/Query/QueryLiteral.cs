@@ -11,6 +11,7 @@ namespace Ftrack.Core.Query
     /// </summary>
     public static class QueryLiteral
     {
+        /// <summary>A value as a literal of the query language: quoted and escaped strings, None, numbers, dates.</summary>
         public static string Of(object? value) => value switch
         {
             null => "None",
@@ -21,6 +22,7 @@ namespace Ftrack.Core.Query
             _ => Quote(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
         };
 
+        /// <summary>A string in double quotes with \ and " escaped.</summary>
         public static string Quote(string s)
         {
             var sb = new StringBuilder(s.Length + 2).Append('"');

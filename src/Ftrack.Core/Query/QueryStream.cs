@@ -41,16 +41,31 @@ namespace Ftrack.Core.Query
         private readonly bool _verbose, _debug;
         private Task? _producer;
 
-        /// <summary>What the consumer receives: a row, a log line, or the end (with an error, if any).</summary>
+        /// <summary>What the consumer receives: a row, a log line, or a page marker. A failure is thrown by Read at the point it happened.</summary>
         public readonly struct Item
         {
+            /// <summary>An item of the given kind.</summary>
             public Item(ItemKind kind, object? value) { Kind = kind; Value = value; }
+            /// <summary>What the item is.</summary>
             public ItemKind Kind { get; }
+            /// <summary>The row, the log line, or the page's row count.</summary>
             public object? Value { get; }
         }
 
-        public enum ItemKind { Row, Verbose, Debug, Page }
+        /// <summary>A row, a verbose line, a debug line, or the end of a page (with its row count).</summary>
+        public enum ItemKind
+        {
+            /// <summary>A row (an entity).</summary>
+            Row,
+            /// <summary>A verbose line (one per HTTP call).</summary>
+            Verbose,
+            /// <summary>A debug line (bodies, truncated).</summary>
+            Debug,
+            /// <summary>The end of a page; the value is its row count.</summary>
+            Page,
+        }
 
+        /// <summary>A query of <paramref name="expression"/> through <paramref name="session"/>; nothing is sent until <see cref="Read"/>.</summary>
         public QueryStream(FtrackSession session, string expression, QueryPaging paging, bool verbose = true, bool debug = false)
         {
             _session = session;
@@ -65,6 +80,7 @@ namespace Ftrack.Core.Query
 
         /// <summary>Rows received so far.</summary>
         public long RowCount { get; private set; }
+        /// <summary>Pages received so far.</summary>
         public int Pages { get; private set; }
         /// <summary>True when the server said there are no more rows (so RowCount + skipped rows is the total).</summary>
         public bool ReachedEnd { get; private set; }
@@ -142,6 +158,7 @@ namespace Ftrack.Core.Query
             if (!_cancel.IsCancellationRequested) _cancel.Cancel();
         }
 
+        /// <summary>Stops fetching and waits (briefly) for the producer to end.</summary>
         public void Dispose()
         {
             Cancel();

@@ -6,8 +6,10 @@ namespace Ftrack.Core.Schema
     /// <summary>What the client needs to know of one attribute of an entity type.</summary>
     public sealed class AttributeSchema
     {
+        /// <summary>An attribute named <paramref name="name"/>.</summary>
         public AttributeSchema(string name) { Name = name; }
 
+        /// <summary>The attribute name.</summary>
         public string Name { get; }
         /// <summary>JSON-schema type: string, number, integer, boolean, array, mapped_array, variable, or null for a reference.</summary>
         public string? Type { get; internal set; }
@@ -19,31 +21,46 @@ namespace Ftrack.Core.Schema
         public string? ItemsReference { get; internal set; }
         /// <summary>The schema default: "{uid}" means a new UUID.</summary>
         public object? Default { get; internal set; }
+        /// <summary>Whether the schema gives a default.</summary>
         public bool HasDefault { get; internal set; }
 
+        /// <summary>A reference to one entity.</summary>
         public bool IsReference => Reference != null;
+        /// <summary>A collection of entities.</summary>
         public bool IsCollection => ItemsReference != null;
+        /// <summary>A date and time.</summary>
         public bool IsDateTime => Format == "date-time";
     }
 
     /// <summary>One entity type as the server's query_schemas describes it.</summary>
     public sealed class EntitySchema
     {
+        /// <summary>The schema of the type <paramref name="id"/>.</summary>
         public EntitySchema(string id) { Id = id; }
 
+        /// <summary>The entity type name, e.g. Task.</summary>
         public string Id { get; }
+        /// <summary>Attributes by name.</summary>
         public IReadOnlyDictionary<string, AttributeSchema> Attributes { get; internal set; } = new Dictionary<string, AttributeSchema>();
+        /// <summary>The attributes that key an entity of this type.</summary>
         public string[] PrimaryKey { get; internal set; } = { "id" };
+        /// <summary>Attributes a create must give (or the server fills in).</summary>
         public string[] Required { get; internal set; } = Array.Empty<string>();
+        /// <summary>Attributes set at creation and never changed.</summary>
         public string[] Immutable { get; internal set; } = Array.Empty<string>();
+        /// <summary>Attributes the server computes; never written.</summary>
         public string[] Computed { get; internal set; } = Array.Empty<string>();
+        /// <summary>What a query without select returns.</summary>
         public string[] DefaultProjections { get; internal set; } = Array.Empty<string>();
+        /// <summary>What every query of the type returns besides.</summary>
         public string[] SystemProjections { get; internal set; } = Array.Empty<string>();
         /// <summary>The base type a typed context aliases (Task → TypedContext), if any.</summary>
         public string? AliasFor { get; internal set; }
 
+        /// <summary>Whether an update may not change <paramref name="attribute"/> (immutable or computed).</summary>
         public bool IsImmutable(string attribute) => Array.IndexOf(Immutable, attribute) >= 0 || Array.IndexOf(Computed, attribute) >= 0;
 
+        /// <inheritdoc />
         public override string ToString() => Id;
     }
 }

@@ -10,9 +10,12 @@ namespace Ftrack.Core.Transport
     public static class RetryPolicy
     {
         private static readonly Random Jitter = new();
+        /// <summary>The first retry's wait before jitter.</summary>
         public static readonly TimeSpan DefaultBaseDelay = TimeSpan.FromMilliseconds(400);
+        /// <summary>No retry waits longer than this, whatever Retry-After says.</summary>
         public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
 
+        /// <summary>Whether a read that failed this way is worth another try (refused, reset, 429, 502, 503, 504).</summary>
         public static bool IsTransient(FtrackException e) => e switch
         {
             FtrackTransportException t => t.Failure is TransportFailure.ConnectionRefused or TransportFailure.ConnectionReset,
@@ -23,6 +26,7 @@ namespace Ftrack.Core.Transport
 
         private static bool IsTransientStatus(int status) => status is 429 or 502 or 503 or 504;
 
+        /// <summary>The wait before retry number <paramref name="attempt"/>: the server's Retry-After, or backoff with jitter.</summary>
         public static TimeSpan Delay(int attempt, TimeSpan? retryAfter, TimeSpan baseDelay)
         {
             if (retryAfter is { } wanted && wanted > TimeSpan.Zero) return wanted < MaxDelay ? wanted : MaxDelay;

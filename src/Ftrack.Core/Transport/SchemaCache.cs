@@ -13,6 +13,7 @@ namespace Ftrack.Core.Transport
     /// </summary>
     public sealed class SchemaCache
     {
+        /// <summary>A cache under <paramref name="rootDirectory"/> (null: no cache).</summary>
         public SchemaCache(string? rootDirectory) { RootDirectory = rootDirectory; }
 
         /// <summary>Null disables the cache.</summary>
@@ -50,6 +51,7 @@ namespace Ftrack.Core.Transport
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
         }
 
+        /// <summary>The cached schemas of this server and hash, or null.</summary>
         public byte[]? TryLoad(Uri server, string schemaHash)
         {
             try
@@ -62,6 +64,7 @@ namespace Ftrack.Core.Transport
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
         }
 
+        /// <summary>Caches the schemas (written then renamed, so readers never see half a file).</summary>
         public void Store(Uri server, string schemaHash, byte[] json)
         {
             try

@@ -12,6 +12,7 @@ namespace Ftrack.Core.Writes
     /// </summary>
     public static class OperationFolder
     {
+        /// <summary>The operations as they are sent: folded, never changing what was queued.</summary>
         public static List<FtrackOperation> Fold(IReadOnlyList<FtrackOperation> operations)
         {
             var result = new List<FtrackOperation?>();

@@ -46,7 +46,7 @@ function Start-FaultServer {
       Task           the recorded two-row status fixture (references to expand)
       Forbidden      PermissionError           Invalid   ValidationError
       Broken         ServerError               Html      an HTML 502 page from a "proxy"
-      Truncated      a JSON body cut mid-row   Slow      answers after 5 s
+      Truncated      a JSON body cut mid-row   Slow      answers after 5 s (Signals.SlowStarted set on arrival)
       and "select from" (no type) is a ParseError.
     A request with a create is "applied" (its ids remembered) and then answered with a connection
     reset; a later "where id is" query for such an id finds it.
@@ -58,12 +58,14 @@ function Start-FaultServer {
     $listener = [Net.HttpListener]::new()
     $listener.Prefixes.Add($url)
     $listener.Start()
+    # What the test can wait on instead of sleeping: set when a request reached a given point.
+    $signals = [hashtable]::Synchronized(@{})
     $runspace = [runspacefactory]::CreateRunspace()
     $runspace.Open()
     $ps = [powershell]::Create()
     $ps.Runspace = $runspace
     $null = $ps.AddScript({
-        param($listener, $fixtures)
+        param($listener, $fixtures, $signals)
         $info = Get-Content -Raw (Join-Path $fixtures 'query_server_information.json')
         $schemas = Get-Content -Raw (Join-Path $fixtures 'query_schemas.json')
         # The recording came from a "limit 2" query; served as the whole result, it has no next page.
@@ -112,7 +114,7 @@ function Start-FaultServer {
                             elseif ($e -match 'from Broken') { Send $context 500 (ErrorBody 'ServerError' 'Something broke on the server.'); $answered = $true }
                             elseif ($e -match 'from Html') { Send $context 502 '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>' 'text/html'; $answered = $true }
                             elseif ($e -match 'from Truncated') { Send $context 200 ('[' + $rows.Substring(0, [int]($rows.Length / 2))); $answered = $true }
-                            elseif ($e -match 'from Slow') { Start-Sleep -Seconds 5; $results.Add($rows) }
+                            elseif ($e -match 'from Slow') { $signals.SlowStarted = $true; Start-Sleep -Seconds 5; $results.Add($rows) }
                             else { $results.Add($rows) }
                         }
                         default { Send $context 400 (ErrorBody 'ServerError' "Invalid action '$($op.action)'."); $answered = $true }
@@ -124,10 +126,11 @@ function Start-FaultServer {
             }
             catch { try { $context.Response.Abort() } catch { } }
         }
-    }).AddArgument($listener).AddArgument((Join-Path $shared 'fixtures/ftrack-server'))
+    }).AddArgument($listener).AddArgument((Join-Path $shared 'fixtures/ftrack-server')).AddArgument($signals)
     $handle = $ps.BeginInvoke()
     [pscustomobject]@{
-        Url  = $url.TrimEnd('/')
+        Url     = $url.TrimEnd('/')
+        Signals = $signals
         Stop = { $listener.Stop(); $listener.Close(); $ps.Stop(); $ps.Dispose(); $runspace.Dispose() }.GetNewClosure()
     }
 }
