@@ -68,3 +68,14 @@ Describe 'Timeouts' {
         $err[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
     }
 }
+
+Describe 'The README error table' {
+    It 'lists every id of FtrackErrorIds, and no id that does not exist' {
+        $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
+        $table = [regex]::Match($readme, '(?s)### Errors\n.*?\n\| id \|.*?\n\n').Value
+        $table | Should -Not -BeNullOrEmpty
+        $listed = [regex]::Matches($table, '`(Ftrack\.\w+)`') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
+        $defined = [Ftrack.Core.FtrackErrorIds].GetFields() | Where-Object IsLiteral | ForEach-Object { $_.GetValue($null) } | Sort-Object -Unique
+        Compare-Object $defined $listed | Should -BeNullOrEmpty
+    }
+}
