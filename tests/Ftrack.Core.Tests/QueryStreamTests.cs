@@ -91,17 +91,26 @@ public class QueryStreamTests
         return rows;
     }
 
-    [Fact]
-    public void All_rows_arrive_in_order_across_pages_and_shared_entities_are_one_object()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void All_rows_arrive_in_order_across_pages_and_shared_entities_are_one_object(int pagesInFlight)
     {
         var server = new PagedTaskServer(53);
         using var session = TestSessions.Create(server.Handler());
-        using var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = 10 });
+        using var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = 10, PagesInFlight = pagesInFlight });
         var rows = ReadAll(stream);
 
         Assert.Equal(Enumerable.Range(0, server.Total).Select(PagedTaskServer.TaskId), rows.Select(r => (string)r["id"]!));
-        Assert.Equal((server.Total + 9) / 10, server.QueryCount);
-        Assert.Equal(Enumerable.Range(0, server.QueryCount).Select(p => Expression + " offset " + p * 10 + " limit 10"), server.Expressions);
+        var needed = Enumerable.Range(0, (server.Total + 9) / 10).Select(p => Expression + " offset " + p * 10 + " limit 10").ToList();
+        if (pagesInFlight == 1) Assert.Equal(needed, server.Expressions);
+        else
+        {
+            // Every page needed was asked for once; beyond the last, at most the pages sent ahead.
+            Assert.Subset(server.Expressions.ToHashSet(), needed.ToHashSet());
+            Assert.Equal(server.QueryCount, server.Expressions.Distinct().Count());
+            Assert.InRange(server.QueryCount - needed.Count, 0, pagesInFlight);
+        }
         var project = Assert.IsType<FtrackEntity>(rows[0]["project"]);
         Assert.All(rows, r => Assert.Same(project, r["project"]));
         Assert.Equal("Shared", project["name"]);
@@ -110,7 +119,7 @@ public class QueryStreamTests
         Assert.All(rows, r => Assert.NotNull(((FtrackEntity)r["status"]!)["name"]));
         Assert.Equal(rows.Count, rows.Distinct().Count());
         Assert.True(stream.ReachedEnd);
-        Assert.Equal(server.QueryCount, stream.Pages);
+        Assert.Equal(needed.Count, stream.Pages);
         Assert.Equal(server.Total, stream.RowCount);
     }
 
@@ -147,8 +156,8 @@ public class QueryStreamTests
         {
             Assert.All(server.Expressions, e => Assert.True(int.Parse(Regex.Match(e, @"limit (\d+)$").Groups[1].Value, CultureInfo.InvariantCulture) <= c.PageSize, e));
         }
-        // No request beyond what the result needs: at most one empty page after the last row.
-        Assert.True(server.QueryCount <= Expected(c).Count / Math.Max(1, c.PageSize) + 2, string.Join(" | ", server.Expressions));
+        // No request beyond what the result needs, but for the pages sent ahead (the window) after the last row.
+        Assert.True(server.QueryCount <= Expected(c).Count / Math.Max(1, c.PageSize) + 1 + QueryPaging.DefaultPagesInFlight, string.Join(" | ", server.Expressions));
     }
 
     [Theory]
@@ -216,19 +225,44 @@ public class QueryStreamTests
     }
 
     [Fact]
-    public void Stopping_early_requests_at_most_one_page_beyond_the_current_one_with_the_default_page_size()
+    public void Stopping_early_requests_at_most_the_pages_in_flight_beyond_the_buffered_one_with_the_default_page_size()
     {
         var (requests, rows) = StopEarly(total: 4 * QueryPaging.DefaultPageSize, pageSize: QueryPaging.DefaultPageSize);
         Assert.Equal(5, rows);
-        Assert.InRange(requests, 1, 2);
+        Assert.InRange(requests, 1, 2 + QueryPaging.DefaultPagesInFlight);
     }
 
     [Fact]
-    public void Stopping_early_requests_at_most_one_page_beyond_the_current_one_with_small_pages()
+    public void Stopping_early_requests_at_most_the_pages_in_flight_beyond_the_buffered_one_with_small_pages()
     {
+        // The consumer holds page 1; page 2 waits in the queue, page 3 is decoded and blocked on
+        // handing over; beyond them only the window of pages sent ahead.
         var (requests, rows) = StopEarly(total: 5000, pageSize: 10);
         Assert.Equal(5, rows);
-        Assert.InRange(requests, 1, 2);
+        Assert.InRange(requests, 1, 3 + QueryPaging.DefaultPagesInFlight);
+    }
+
+    [Fact]
+    public void Pages_sent_ahead_are_in_flight_together_but_never_more_than_the_window()
+    {
+        var concurrent = 0;
+        var most = 0;
+        var pages = new PagedTaskServer(200);
+        var server = new FakeServer { Query = pages.Query, SchemasJson = "[]" };
+        // An answer that takes a while, as a server 30 ms away would.
+        var handler = new FakeHandler((r, ct) => Task.Run(async () =>
+        {
+            var now = Interlocked.Increment(ref concurrent);
+            lock (pages) most = Math.Max(most, now);
+            await Task.Delay(30, ct);
+            Interlocked.Decrement(ref concurrent);
+            return Responses.Json(server.Respond(r));
+        }, ct));
+        using var session = TestSessions.Create(handler);
+        using var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = 10, PagesInFlight = 4 });
+        var rows = ReadAll(stream);
+        Assert.Equal(Enumerable.Range(0, 200).Select(PagedTaskServer.TaskId), rows.Select(r => (string)r["id"]!));
+        Assert.InRange(most, 2, 4);
     }
 
     [Fact]
@@ -301,7 +335,7 @@ public class QueryStreamTests
             },
         };
         using var session = TestSessions.Create(server.Handler());
-        using var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = 1 });
+        using var stream = new QueryStream(session, Expression, new QueryPaging { PageSize = 1, PagesInFlight = 1 });
         var error = Assert.Throws<FtrackProtocolException>(() => ReadAll(stream));
         Assert.Contains("next offset", error.Message);
         Assert.Equal(1, queries);
@@ -334,7 +368,8 @@ public class QueryStreamTests
         var pages = items.Where(i => i.Kind == QueryStream.ItemKind.Page).Select(i => Convert.ToInt64(i.Value, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(new long[] { 10, 10, 5 }, pages);
         var verbose = items.Where(i => i.Kind == QueryStream.ItemKind.Verbose).Select(i => (string)i.Value!).ToList();
-        Assert.Equal(server.QueryCount, verbose.Count(v => v.Contains("query", StringComparison.Ordinal) && v.Contains("offset", StringComparison.Ordinal)));
+        // One line per page decoded (a page sent ahead and then not needed is cancelled unlogged).
+        Assert.Equal(3, verbose.Count(v => v.Contains("query", StringComparison.Ordinal) && v.Contains("offset", StringComparison.Ordinal)));
         Assert.All(verbose, v => Assert.DoesNotContain(TestSessions.ApiKey, v));
     }
 }

@@ -28,11 +28,17 @@ namespace Ftrack.Core.Entities
         }
 
         /// <summary>
-        /// The result this entity was decoded in (its session and its fellow entities), or null for
-        /// an entity made on the client and not yet written. An attribute that was not selected is
-        /// loaded through it, for every entity of the result that lacks it.
+        /// The block of the result this entity was decoded in: holding the entity holds the block,
+        /// so the result's identity map keeps it as the one object for its key (see IdentityMap).
+        /// Null for an entity made on the client and not yet written.
         /// </summary>
-        internal Json.DecodeContext? Origin { get; set; }
+        internal Json.EntityBlock? Anchor { get; set; }
+
+        /// <summary>
+        /// The result this entity was decoded in (its session and its fellow entities), or null. An
+        /// attribute that was not selected is loaded through it, for every entity of the result that lacks it.
+        /// </summary>
+        internal Json.DecodeContext? Origin => Anchor?.Context;
 
         // The members below are internal so that PowerShell, which lists public .NET properties
         // beside the adapter's, shows only the entity's attributes (Format-List *, Export-Csv).

@@ -21,6 +21,7 @@ namespace Ftrack.Core.Json
             Schemas = schemas;
             Shapes = schemas?.Shapes ?? EntityShapes.Unbound;
             IdentityMap = identityMap ?? new IdentityMap();
+            IdentityMap.Owner ??= this;
             Session = session;
         }
 

@@ -31,6 +31,7 @@ namespace Ftrack.Core.Json
         private bool _eof;
         private JsonReaderState _state;
         private long _consumedBefore; // bytes dropped from the buffer so far, for messages
+        private Action? _beforeWait;
 
         public ResponseReader(Stream stream, ValueDecoder decoder)
         {
@@ -47,8 +48,9 @@ namespace Ftrack.Core.Json
         /// object as an exception. Query rows go to <paramref name="onRow"/> (operation index, entity)
         /// when given, and into the QueryResult otherwise.
         /// </summary>
-        public object?[] Read(IReadOnlyList<FtrackOperation> operations, Action<int, object?>? onRow, int httpStatus)
+        public object?[] Read(IReadOnlyList<FtrackOperation> operations, Action<int, object?>? onRow, int httpStatus, Action? beforeWait = null)
         {
+            _beforeWait = beforeWait;
             try
             {
                 return ReadResults(operations, onRow, httpStatus);
@@ -277,6 +279,7 @@ namespace Ftrack.Core.Json
                 _start = 0;
             }
             if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+            _beforeWait?.Invoke();
             var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
             if (read == 0) _eof = true;
             else _end += read;

@@ -152,7 +152,6 @@ namespace Ftrack.Core.Json
             var shape = _context.Shapes.For(entityType);
             var key = KeyFromMembers(shape.PrimaryKey, start);
             var entity = key != null ? _context.IdentityMap.GetOrAdd(shape, key) : new FtrackEntity(shape);
-            entity.Origin ??= _context;
             for (var i = start; i < _members.Count; i++)
             {
                 var member = _members[i];

@@ -3,8 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using Ftrack.Core;
-using Ftrack.Core.Json;
 using Ftrack.Core.Operations;
 using Ftrack.Core.Transport;
 
@@ -19,26 +17,41 @@ namespace Ftrack.Core.Query
         public long Skip { get; set; }
         /// <summary>At most this many rows (combined with the expression's own limit).</summary>
         public long? First { get; set; }
+        /// <summary>
+        /// At most this many page requests on their way at once (1: one after another). More hides a
+        /// real server's latency; the window opens only after full pages (1, 2, 4, …), so a result of
+        /// one page costs one request, and a stopped pipeline wastes at most the pages in flight.
+        /// </summary>
+        public int PagesInFlight { get; set; } = DefaultPagesInFlight;
 
         /// <summary>Chosen by tests/bench: large enough that per-request cost vanishes, small enough to stream.</summary>
         public const int DefaultPageSize = 5000;
+        /// <summary>Chosen by tests/bench: enough to hide 50 ms of latency per page of 1,000 rows.</summary>
+        public const int DefaultPagesInFlight = 4;
     }
 
     /// <summary>
-    /// Runs a query page by page on a background thread and hands rows to the consumer (the
-    /// PowerShell pipeline) through a bounded queue: the next page is being fetched and decoded
-    /// while the current one is emitted. When the consumer stops early, the fetch is cancelled:
-    /// beyond the one page in flight, no further page is requested. Every page shares one
-    /// identity map, so an entity seen on two pages is the same object.
+    /// Runs a query page by page on a thread of its own and hands rows to the consumer (the
+    /// PowerShell pipeline) through a bounded queue, in chunks (one hand-over per chunk, not per
+    /// row). The first page is decoded as it arrives; once a page comes back full, the following
+    /// pages are requested ahead (their offsets are known), several in flight, and decoded in order
+    /// while the consumer works. When the consumer stops early, fetching is cancelled: beyond the
+    /// pages in flight, no further page is requested. Every page shares one identity map, so an
+    /// entity seen on two pages is the same object.
     /// </summary>
     public sealed class QueryStream : IDisposable
     {
+        // A chunk is handed over when it has this many rows, at the end of a page, and before the
+        // decoder waits for the network: rows never wait for bytes that have not arrived.
+        private const int ChunkRows = 512;
+
         private readonly FtrackSession _session;
         private readonly QueryExpression _expression;
         private readonly QueryPaging _paging;
-        private readonly BlockingCollection<Item> _queue;
+        private readonly BlockingCollection<List<Item>> _queue;
         private readonly CancellationTokenSource _cancel = new();
         private readonly bool _verbose, _debug;
+        private List<Item> _chunk = new(ChunkRows);
         private Task? _producer;
 
         /// <summary>What the consumer receives: a row, a log line, or a page marker. A failure is thrown by Read at the point it happened.</summary>
@@ -73,9 +86,10 @@ namespace Ftrack.Core.Query
             _paging = paging;
             _verbose = verbose;
             _debug = debug;
-            // One page of rows buffered: with the page being decoded, the producer is at most one page ahead.
-            var capacity = paging.PageSize > 0 ? paging.PageSize : 16384;
-            _queue = new BlockingCollection<Item>(new ConcurrentQueue<Item>(), capacity);
+            // About one page of rows buffered (chunks end at page ends): with the page being decoded and
+            // the pages in flight, that is as far as the producer runs ahead of the consumer.
+            var rows = paging.PageSize > 0 ? paging.PageSize : 16384;
+            _queue = new BlockingCollection<List<Item>>(new ConcurrentQueue<List<Item>>(), Math.Max(1, (rows + ChunkRows - 1) / ChunkRows));
         }
 
         /// <summary>Rows received so far.</summary>
@@ -91,55 +105,107 @@ namespace Ftrack.Core.Query
             // A thread of its own: the producer blocks on the network and on the bounded queue, and N
             // parallel queries must not pin N thread-pool threads.
             _producer ??= Task.Factory.StartNew(Produce, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            foreach (var item in _queue.GetConsumingEnumerable())
+            foreach (var chunk in _queue.GetConsumingEnumerable())
             {
-                if (item.Kind == ItemKind.Row) RowCount++;
-                yield return item;
+                foreach (var item in chunk)
+                {
+                    if (item.Kind == ItemKind.Row) RowCount++;
+                    yield return item;
+                }
             }
             // The queue completes when the producer ends; surface its failure.
             _producer.GetAwaiter().GetResult();
         }
 
+        /// <summary>One page: where it starts, how many rows it asks for, its expression, and its request if it was sent ahead.</summary>
+        private sealed class Page
+        {
+            public Page(long offset, int? limit, string expression, PrefetchedRead? ahead) { Offset = offset; Limit = limit; Expression = expression; Ahead = ahead; }
+            public long Offset { get; }
+            public int? Limit { get; }
+            public string Expression { get; }
+            public PrefetchedRead? Ahead { get; }
+        }
+
         private void Produce()
         {
             var token = _cancel.Token;
+            var window = new Queue<Page>();
             try
             {
                 var options = new CallOptions
                 {
                     CancellationToken = token,
-                    Log = _verbose ? line => _queue.Add(new Item(ItemKind.Verbose, line), token) : null,
-                    Debug = _debug ? line => _queue.Add(new Item(ItemKind.Debug, line), token) : null,
-                    OnRow = (_, row) => _queue.Add(new Item(ItemKind.Row, row), token),
+                    Log = _verbose ? line => Add(new Item(ItemKind.Verbose, line), token) : null,
+                    Debug = _debug ? line => Add(new Item(ItemKind.Debug, line), token) : null,
+                    BeforeWait = () => Flush(token),
                 };
                 options.Context = _session.CreateDecodeContext(options);
-                long offset = (_expression.Offset ?? 0) + _paging.Skip;
+                var start = (_expression.Offset ?? 0) + _paging.Skip;
                 // The expression's own limit counts from its own offset, so -Skip eats into it.
-                long? remaining = _expression.Limit is { } own ? Math.Max(0, own - _paging.Skip) : null;
-                if (_paging.First is { } first) remaining = remaining is { } r ? Math.Min(r, first) : first;
+                long? wanted = _expression.Limit is { } own ? Math.Max(0, own - _paging.Skip) : null;
+                if (_paging.First is { } first) wanted = wanted is { } w ? Math.Min(w, first) : first;
+                // Where the next page to plan starts; pages planned beyond what is wanted are never sent.
+                var nextOffset = start;
+                var inFlight = 1;
 
-                while (remaining is null || remaining > 0)
+                Page? Plan(bool sendAhead)
+                {
+                    long? left = wanted is { } total ? total - (nextOffset - start) : null;
+                    if (left is <= 0) return null;
+                    int? limit = _paging.PageSize > 0 ? _paging.PageSize : null;
+                    if (left is { } l) limit = limit is { } size ? (int)Math.Min(size, l) : (int)Math.Min(l, int.MaxValue);
+                    var expression = _expression.WithPaging(nextOffset > 0 || limit != null ? nextOffset : null, limit);
+                    var ahead = sendAhead ? _session.PrefetchRead(new FtrackOperation[] { new QueryOperation(expression) }, options) : null;
+                    var page = new Page(nextOffset, limit, expression, ahead);
+                    nextOffset += limit ?? 0;
+                    return page;
+                }
+
+                // Nothing wanted (-First 0, limit 0): nothing is sent.
+                if (Plan(sendAhead: false) is { } firstPage) window.Enqueue(firstPage);
+                while (window.Count > 0)
                 {
                     token.ThrowIfCancellationRequested();
-                    int? limit = _paging.PageSize > 0 ? _paging.PageSize : null;
-                    if (remaining is { } rem) limit = limit is { } l ? (int)Math.Min(l, rem) : (int)Math.Min(rem, int.MaxValue);
-                    var pageExpression = _expression.WithPaging(offset > 0 || limit != null ? offset : null, limit);
+                    var page = window.Dequeue();
                     var rows = 0L;
-                    options.OnRow = (_, row) => { rows++; _queue.Add(new Item(ItemKind.Row, row), token); };
-                    var result = _session.Query(pageExpression, options);
+                    var query = options.Copy();
+                    query.OnRow = (_, row) =>
+                    {
+                        rows++;
+                        Add(new Item(ItemKind.Row, row), token);
+                        // A page that fills up means more may follow: ask for the next ones now, while this one is still decoding.
+                        if (page.Limit is { } full && rows == full && _paging.PagesInFlight > 1 && window.Count < inFlight)
+                        {
+                            // Hand the rows over first: sending may take a moment (a new connection).
+                            Flush(token);
+                            while (window.Count < inFlight && Plan(sendAhead: true) is { } ahead) window.Enqueue(ahead);
+                        }
+                    };
+                    QueryResult result;
+                    using (page.Ahead)
+                        result = page.Ahead is { } prefetched ? (QueryResult)prefetched.Complete(query)[0]! : _session.Query(page.Expression, query);
                     Pages++;
-                    _queue.Add(new Item(ItemKind.Page, rows), token);
-                    if (remaining != null) remaining -= rows;
+                    Add(new Item(ItemKind.Page, rows), token);
+                    Flush(token);
                     // Follow the server's next offset; stop on its last page or an empty one.
-                    if (result.NextOffset is not { } next || rows == 0 || limit is null)
+                    if (result.NextOffset is not { } next || rows == 0 || page.Limit is null)
                     {
                         ReachedEnd = result.NextOffset is null || rows == 0;
                         break;
                     }
                     // A next offset that does not move forward would loop for ever: a server bug.
-                    if (next <= offset)
-                        throw new FtrackProtocolException("The server's next offset (" + next + ") does not advance past the current one (" + offset + "); paging stopped to avoid a loop. Retry with -PageSize 0.");
-                    offset = next;
+                    if (next <= page.Offset)
+                        throw new FtrackProtocolException("The server's next offset (" + next + ") does not advance past the current one (" + page.Offset + "); paging stopped to avoid a loop. Retry with -PageSize 0.");
+                    if (window.Count > 0 && window.Peek().Offset == next)
+                    {
+                        inFlight = Math.Min(_paging.PagesInFlight, inFlight * 2);
+                        continue;
+                    }
+                    // Nothing sent ahead, or the server pages differently from the guess: follow the server.
+                    if (window.Count > 0) { DisposeAll(window); inFlight = 1; }
+                    nextOffset = next;
+                    if (Plan(sendAhead: false) is { } following) window.Enqueue(following);
                 }
             }
             catch (Exception) when (token.IsCancellationRequested)
@@ -148,8 +214,29 @@ namespace Ftrack.Core.Query
             }
             finally
             {
+                DisposeAll(window);
+                try { Flush(CancellationToken.None); } catch (InvalidOperationException) { }
                 _queue.CompleteAdding();
             }
+        }
+
+        private static void DisposeAll(Queue<Page> window)
+        {
+            while (window.Count > 0) window.Dequeue().Ahead?.Dispose();
+        }
+
+        private void Add(Item item, CancellationToken token)
+        {
+            _chunk.Add(item);
+            if (_chunk.Count >= ChunkRows) Flush(token);
+        }
+
+        private void Flush(CancellationToken token)
+        {
+            if (_chunk.Count == 0) return;
+            var full = _chunk;
+            _chunk = new List<Item>(ChunkRows);
+            _queue.Add(full, token);
         }
 
         /// <summary>Stops fetching (e.g. Select-Object -First reached, or Ctrl+C).</summary>

@@ -11,6 +11,7 @@ using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using System.Threading.Tasks;
 using Ftrack.Core.Json;
 using Ftrack.Core.Operations;
 
@@ -65,7 +66,7 @@ namespace Ftrack.Core.Transport
             MaxConnectionsPerServer = 16,
         };
 
-        /// <summary>Sends the body and decodes the answer; one attempt, no retry.</summary>
+        /// <summary>Sends the body and decodes the answer as it arrives (rows reach OnRow while the rest is on the wire); one attempt, no retry.</summary>
         public object?[] Send(IReadOnlyList<FtrackOperation> operations, byte[] body, string summary, CallOptions options, DecodeContext context, TimeSpan timeout)
         {
             using var timer = new CancellationTokenSource(timeout);
@@ -84,6 +85,96 @@ namespace Ftrack.Core.Transport
                     throw TransportError(e, timer.IsCancellationRequested, timeout, options.CancellationToken, summary);
                 }
             }
+            return Answer(response, operations, summary, options, context, watch, linked, timer, timeout);
+        }
+
+        /// <summary>
+        /// Sends a read now and buffers its answer in the background, without a thread waiting on it;
+        /// <see cref="Prefetched.Complete"/> decodes it later, in the caller's order. Pages of a query
+        /// are fetched this way, several in flight, while earlier pages are decoded.
+        /// </summary>
+        public Prefetched Prefetch(IReadOnlyList<FtrackOperation> operations, byte[] body, string summary, CancellationToken cancellation, TimeSpan timeout)
+        {
+            var timer = new CancellationTokenSource(timeout);
+            var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellation);
+            Interlocked.Increment(ref _requestCount);
+            return new Prefetched(this, operations, summary, FetchAsync(body, linked.Token), Stopwatch.StartNew(), linked, timer, timeout, cancellation);
+        }
+
+        private async Task<HttpResponseMessage> FetchAsync(byte[] body, CancellationToken token)
+        {
+            using var request = BuildRequest(body);
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            try
+            {
+                // netstandard2.0 has no cancellable LoadIntoBufferAsync: cancelling disposes the response, which ends it.
+                using (token.Register(() => response.Dispose()))
+                    await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
+                token.ThrowIfCancellationRequested();
+                return response;
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>A read sent ahead: decode it with <see cref="Complete"/>, or dispose it to cancel.</summary>
+        internal sealed class Prefetched : IDisposable
+        {
+            private readonly ApiExchange _exchange;
+            private readonly IReadOnlyList<FtrackOperation> _operations;
+            private readonly string _summary;
+            private readonly Task<HttpResponseMessage> _fetch;
+            private readonly Stopwatch _watch;
+            private readonly CancellationTokenSource _linked, _timer;
+            private readonly TimeSpan _timeout;
+            private readonly CancellationToken _cancellation;
+
+            internal Prefetched(ApiExchange exchange, IReadOnlyList<FtrackOperation> operations, string summary, Task<HttpResponseMessage> fetch, Stopwatch watch,
+                CancellationTokenSource linked, CancellationTokenSource timer, TimeSpan timeout, CancellationToken cancellation)
+            {
+                _exchange = exchange;
+                _operations = operations;
+                _summary = summary;
+                _fetch = fetch;
+                _watch = watch;
+                _linked = linked;
+                _timer = timer;
+                _timeout = timeout;
+                _cancellation = cancellation;
+            }
+
+            /// <summary>Waits for the buffered answer and decodes it into <paramref name="context"/>; throws as Send would.</summary>
+            public object?[] Complete(CallOptions options, DecodeContext context)
+            {
+                HttpResponseMessage response;
+                try
+                {
+                    response = _fetch.GetAwaiter().GetResult();
+                }
+                catch (Exception e) when (e is not FtrackException)
+                {
+                    throw _exchange.TransportError(e, _timer.IsCancellationRequested, _timeout, _cancellation, _summary);
+                }
+                return _exchange.Answer(response, _operations, _summary, options, context, _watch, _linked, _timer, _timeout);
+            }
+
+            /// <summary>Cancels the request if it is still on its way, and releases the answer.</summary>
+            public void Dispose()
+            {
+                if (!_fetch.IsCompleted) _linked.Cancel();
+                _fetch.ContinueWith(t => { if (t.Status == TaskStatus.RanToCompletion) t.Result.Dispose(); }, TaskScheduler.Default);
+                _linked.Dispose();
+                _timer.Dispose();
+            }
+        }
+
+        /// <summary>Reads and decodes one answer, turning what goes wrong into typed exceptions; logs the call.</summary>
+        private object?[] Answer(HttpResponseMessage response, IReadOnlyList<FtrackOperation> operations, string summary, CallOptions options, DecodeContext context,
+            Stopwatch watch, CancellationTokenSource linked, CancellationTokenSource timer, TimeSpan timeout)
+        {
             using (response)
             using (linked.Token.Register(() => response.Dispose()))
             {
@@ -153,7 +244,7 @@ namespace Ftrack.Core.Transport
             var reader = new ResponseReader(new PrefixedStream(head, skip, headLength, stream), new ValueDecoder(context));
             try
             {
-                var results = reader.Read(operations, options.OnRow, status);
+                var results = reader.Read(operations, options.OnRow, status, options.BeforeWait);
                 bytes = reader.BytesRead;
                 if (status >= 400)
                     throw new FtrackProtocolException("The server answered HTTP " + status + " " + response.ReasonPhrase + " with results instead of an error.", status);
@@ -212,6 +303,13 @@ namespace Ftrack.Core.Transport
         }
 
         private FtrackTransportException TransportError(Exception e, bool timedOut, TimeSpan timeout, CancellationToken userToken, string summary)
+        {
+            // Async sends surface failures wrapped; look at what actually went wrong.
+            if (e is AggregateException { InnerExceptions.Count: 1 } aggregate) e = aggregate.InnerException!;
+            return MapTransportError(e, timedOut, timeout, userToken, summary);
+        }
+
+        private FtrackTransportException MapTransportError(Exception e, bool timedOut, TimeSpan timeout, CancellationToken userToken, string summary)
         {
             var host = Server.GetLeftPart(UriPartial.Authority);
             if (timedOut)

@@ -15,6 +15,8 @@ namespace Ftrack.Core.Transport
         public Action<int, object?>? OnRow { get; set; }
         /// <summary>Share an identity map across calls (every page of one query).</summary>
         public DecodeContext? Context { get; set; }
+        /// <summary>Called before the decoder waits for more bytes from the network (a streaming consumer hands over what it has).</summary>
+        public Action? BeforeWait { get; set; }
         /// <summary>Cancels the call (Ctrl+C).</summary>
         public CancellationToken CancellationToken { get; set; }
 

@@ -143,6 +143,19 @@ namespace Ftrack.Core.Transport
             }
         }
 
+        /// <summary>
+        /// Sends a read now and buffers its answer in the background; <see cref="PrefetchedRead.Complete"/>
+        /// decodes it later. For queries' later pages, several in flight while earlier ones are decoded.
+        /// </summary>
+        internal PrefetchedRead PrefetchRead(IReadOnlyList<FtrackOperation> operations, CallOptions options)
+        {
+            if (_disposed) throw new FtrackSessionClosedException(Server);
+            var body = RequestBody.Encode(operations, new ValueEncoder(_metadata.CachedInformation?.IsTimezoneSupportEnabled ?? true, _metadata.CachedSchemas?.Shapes));
+            var summary = RequestBody.Summarize(operations);
+            options.Debug?.Invoke("Request " + summary + " (sent ahead): " + ApiExchange.Truncate(Encoding.UTF8.GetString(body)));
+            return new PrefetchedRead(this, operations, _exchange.Prefetch(operations, body, summary, options.CancellationToken, Timeout));
+        }
+
         private DecodeContext ContextFor(IReadOnlyList<FtrackOperation> operations, CallOptions options)
         {
             // Metadata calls decode with what is known; everything else with the server's date rule.

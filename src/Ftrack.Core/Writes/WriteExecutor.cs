@@ -42,7 +42,7 @@ namespace Ftrack.Core.Writes
                     // The server accepted the values given to each update: keep the local object in step.
                     if (op is UpdateOperation u) foreach (var pair in u.Data) u.Entity.Set(pair.Key, pair.Value);
                     // A created entity now exists on the server: what it was not given can be loaded.
-                    if (op is EntityDataOperation e) e.Entity.Origin ??= call.Context;
+                    if (op is EntityDataOperation e) call.Context.IdentityMap.Adopt(e.Entity);
                 }
                 return results;
             }
