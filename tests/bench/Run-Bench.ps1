@@ -18,6 +18,12 @@
       4. local    the bundled local server (Measure-LocalServer.ps1): rows/s of a 1,000-row query
                   with nested projections, creates/s in 10,000-entity batches, query time as the
                   table grows (10k -> 50k -> 100k; -LocalTasks to change)
+      5. latency  the stub as a server 50 ms away (LATENCY_MS=50, ROW_US=20; Measure-Latency.ps1):
+                  the largest N streamed with one request, pages of 1,000 and the default page size
+      6. memory   peak working set of a fresh pwsh streaming the whole query, at -MemoryN (20,000
+                  and 200,000 rows; Measure-Memory.ps1): memory must not grow with the rows
+      7. loading  reading .status.name on 5,000 tasks queried with "select name", through a proxy
+                  adding 50 ms (Measure-Loading.ps1), against one request per entity
     Prints the tables and PASS/MISS lines for the targets, and writes them with the raw JSON lines
     to results/bench-<date>.md. Any failure (no node, npm, wrong row counts) throws.
 .EXAMPLE
@@ -35,7 +41,9 @@ param(
     [string[]] $PageSize = @('1000', '5000', '10000'),
     # Task counts at which the local server's queries are timed (it grows in batches of 10,000).
     [string[]] $LocalTasks = @('10000', '50000', '100000'),
-    # Any of js, module, decoder, local.
+    # Row counts streamed by the memory step, smallest first.
+    [string[]] $MemoryN = @('20000', '200000'),
+    # Any of js, module, decoder, local, latency, memory, loading.
     [string[]] $Skip = @(),
     [string] $OutputDirectory = (Join-Path $PSScriptRoot 'results'),
     # Render the report again from the raw lines (.jsonl) of an earlier run; measures nothing.
@@ -47,12 +55,16 @@ Set-StrictMode -Version 3.0
 $BenchStart = [Diagnostics.Stopwatch]::StartNew()
 $RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $ModulePath = (Resolve-Path $ModulePath).Path
+# The module's own paging defaults (QueryPaging), for labels and targets.
+Add-Type -Path (Join-Path (Split-Path $ModulePath) 'Ftrack.Core.dll')
 function Split-List([string[]] $values) { @($values -split ',' | ForEach-Object Trim | Where-Object { $_ }) }
 [int[]] $N = @(Split-List $N | ForEach-Object { [int]$_ } | Sort-Object -Unique)
 [int[]] $PageSize = @(Split-List $PageSize | ForEach-Object { [int]$_ })
 [int[]] $LocalTasks = @(Split-List $LocalTasks | ForEach-Object { [int]$_ } | Sort-Object -Unique)
+[int[]] $MemoryN = @(Split-List $MemoryN | ForEach-Object { [int]$_ } | Sort-Object -Unique)
+$Steps = 'js', 'module', 'decoder', 'local', 'latency', 'memory', 'loading'
 $Skip = @(Split-List $Skip)
-foreach ($s in $Skip) { if ($s -notin 'js', 'module', 'decoder', 'local') { throw "-Skip takes js, module, decoder, local; not '$s'." } }
+foreach ($s in $Skip) { if ($s -notin $Steps) { throw "-Skip takes $($Steps -join ', '); not '$s'." } }
 $MaxN = $N[-1]
 $Expression = 'select id, name, description, bid, start_date, end_date, created_at, status.name, status.color, type.name, priority.name, parent.name, parent.parent.name, project.name from Task'
 $Raw = [Collections.Generic.List[string]]::new()      # every JSON line, as measured
@@ -60,7 +72,7 @@ $Rows = [Collections.Generic.List[object]]::new()     # the same, parsed, with a
 New-Item -ItemType Directory -Force -Path $OutputDirectory | Out-Null
 $Stamp = [datetime]::UtcNow.ToString('yyyy-MM-dd-HHmm')
 $RawFile = Join-Path $OutputDirectory "bench-$Stamp.jsonl"
-if ($FromRaw) { $FromRaw = (Resolve-Path $FromRaw).Path; $Skip = @('js', 'module', 'decoder', 'local') }
+if ($FromRaw) { $FromRaw = (Resolve-Path $FromRaw).Path; $Skip = $Steps }
 if (Test-Path $RawFile) { Remove-Item $RawFile }
 
 function Write-Step([string] $text) { Write-Host "[bench $([math]::Round($BenchStart.Elapsed.TotalSeconds))s] $text" -ForegroundColor Cyan }
@@ -113,11 +125,13 @@ function Invoke-PwshScript([string] $what, [string] $script, [object[]] $argumen
     if ((Add-JsonLines @($lines) $source) -eq 0) { throw "$what printed no measurement." }
 }
 
-function Start-BenchStub([string] $stubPath, [int] $count, [string] $payloadDir) {
+function Start-BenchStub([string] $stubPath, [int] $count, [string] $payloadDir, [int] $latencyMs = 0, [int] $rowUs = 0) {
     $psi = [Diagnostics.ProcessStartInfo]::new('node', "`"$stubPath`"")
     $psi.Environment['N'] = "$count"
     $psi.Environment['PORT'] = '0'
-    $psi.Environment['SAVE_PAYLOAD_DIR'] = $payloadDir
+    $psi.Environment['LATENCY_MS'] = "$latencyMs"
+    $psi.Environment['ROW_US'] = "$rowUs"
+    if ($payloadDir) { $psi.Environment['SAVE_PAYLOAD_DIR'] = $payloadDir }
     $psi.RedirectStandardOutput = $true
     $psi.UseShellExecute = $false
     $process = [Diagnostics.Process]::Start($psi)
@@ -275,6 +289,37 @@ if ('local' -notin $Skip) {
 }
 
 # ---------------------------------------------------------------------------------------------
+# 5. Latency: the stub as a server 50 ms away
+# ---------------------------------------------------------------------------------------------
+$LatencyMs = 50; $RowUs = 20
+if ('latency' -notin $Skip) {
+    Write-Step "latency: stub N=$MaxN with LATENCY_MS=$LatencyMs ROW_US=$RowUs"
+    $stub = Start-BenchStub $StubScript $MaxN $null $LatencyMs $RowUs
+    try { Invoke-PwshScript 'Measure-Latency.ps1' (Join-Path $PSScriptRoot 'Measure-Latency.ps1') @('-ModulePath', $ModulePath, '-Url', $stub.Url, '-N', $MaxN, '-Rounds', $Repeats) 'latency' }
+    finally { Stop-BenchStub $stub }
+}
+
+# ---------------------------------------------------------------------------------------------
+# 6. Memory: streaming many rows in a fresh process each
+# ---------------------------------------------------------------------------------------------
+if ('memory' -notin $Skip) {
+    foreach ($count in $MemoryN) {
+        Write-Step "memory: stream N=$count in a fresh pwsh"
+        $stub = Start-BenchStub $StubScript $count $null
+        try { Invoke-PwshScript "Measure-Memory.ps1 (N=$count)" (Join-Path $PSScriptRoot 'Measure-Memory.ps1') @('-ModulePath', $ModulePath, '-Url', $stub.Url, '-N', $count) 'memory' }
+        finally { Stop-BenchStub $stub }
+    }
+}
+
+# ---------------------------------------------------------------------------------------------
+# 7. Loading attributes that were not selected, 50 ms away
+# ---------------------------------------------------------------------------------------------
+if ('loading' -notin $Skip) {
+    Write-Step 'loading: .status.name on 5,000 tasks selected without it, through a 50 ms proxy'
+    Invoke-PwshScript 'Measure-Loading.ps1' (Join-Path $PSScriptRoot 'Measure-Loading.ps1') @('-ModulePath', $ModulePath, '-Tasks', 5000, '-LatencyMs', $LatencyMs) 'loading'
+}
+
+# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 $LoadAfter = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' ' } else { 'n/a' }
@@ -402,12 +447,48 @@ if ($local) {
         ('Query: `select name, parent.name, parent.parent.name, status.name, type.name from Task` (three nested projections); ' + "Tasks under Shots under Sequences under one Project; growth is the median against the one at the smallest table.")
 }
 
+# Latency
+$latency = @(Get-Row 'latency' { $true })
+if ($latency) {
+    $one = First-Or-Null @($latency | Where-Object { $_.page_size -eq 0 })
+    $body = foreach ($l in $latency | Sort-Object page_size) {
+        , @($(if ($l.page_size -eq 0) { 'one request (-PageSize 0)' } else { '{0:N0}' -f $l.page_size }), $l.requests, (Format-Ms $l.ms_best), (Format-Ms $l.ms_median), (Format-Ratio $l.ms_median $one.ms_median))
+    }
+    # ftrack's Python client pages by 500, one page after another: its waiting alone, on the same stub settings.
+    $pythonWait = [math]::Ceiling($MaxN / 500) * ($LatencyMs + 500 * $RowUs / 1000)
+    $body += , @("Python client's model: pages of 500, one after another (waiting only, computed)", [math]::Ceiling($MaxN / 500), '—', (Format-Ms $pythonWait), (Format-Ratio $pythonWait $one.ms_median))
+    Add-Table "Paging $('{0:N0}' -f $MaxN) rows from a server $LatencyMs ms away (+$RowUs µs per row)" @('page size', 'requests', 'best', 'median', '÷ one request') $body `
+        "Streamed into Measure-Object; the stub waits LATENCY_MS + ROW_US × rows before each answer. Up to $([Ftrack.Core.Query.QueryPaging]::DefaultPagesInFlight) pages are in flight once the first page came back full."
+}
+
+# Memory
+$memory = @(Get-Row 'memory' { $true } | Sort-Object n)
+if ($memory) {
+    $small = $memory[0]
+    $body = foreach ($m in $memory) { , @(('{0:N0}' -f $m.n), (Format-Ms $m.ms), ('{0:N1}' -f $m.peak_working_set_mib), (Format-Ratio $m.peak_working_set_mib $small.peak_working_set_mib), ('{0:N1}' -f $m.heap_after_mib)) }
+    Add-Table 'Memory: streaming the whole query (fresh pwsh per N)' @('rows', 'ms', 'peak working set MiB', '÷ smallest', 'managed heap after, MiB') $body
+}
+
+# Loading
+$loading = First-Or-Null (Get-Row 'loading' { $true })
+if ($loading) {
+    Add-Table 'Reading an attribute that was not selected, 50 ms away' @('what', 'requests', 'ms') @(
+        , @("module: `$_.status.name on $('{0:N0}' -f $loading.tasks) tasks from 'select name'", $loading.requests, (Format-Ms $loading.ms))
+        , @("one request per entity (ftrack's Python client): $('{0:N0}' -f $loading.tasks) × mean of $($loading.sample) single loads ($('{0:N1}' -f $loading.single_ms_mean) ms)", $loading.tasks, (Format-Ms $loading.per_entity_ms))
+    )
+}
+
 # Targets
 if ($isoMax) {
     $held = First-Or-Null (Get-Row 'module' { $_.n -eq $MaxN -and $_.kind -eq 'held' })
     if ($held) {
         $ratio = $held.ms_median / $isoMax.query_ms_median
-        Add-Verdict "end-to-end $('{0:N0}' -f $MaxN) held ≤ 0.5× JS (iso) whole query (aim 0.25×)" ($ratio -le 0.5) ("module median $(Format-Ms $held.ms_median) ms vs JS iso median $(Format-Ms $isoMax.query_ms_median) ms = {0:N2}× (best {1:N2}×){2}" -f $ratio, ($held.ms_best / $isoMax.query_ms_best), $(if ($ratio -le 0.25) { '; aim met' } else { '; aim 0.25× not met' }))
+        Add-Verdict "end-to-end $('{0:N0}' -f $MaxN) held ≤ 0.25× JS (iso) whole query (aim 0.15×)" ($ratio -le 0.25) ("module median $(Format-Ms $held.ms_median) ms vs JS iso median $(Format-Ms $isoMax.query_ms_median) ms = {0:N2}× (best {1:N2}×){2}" -f $ratio, ($held.ms_best / $isoMax.query_ms_best), $(if ($ratio -le 0.15) { '; aim met' } else { '; aim 0.15× not met' }))
+    }
+    $streamedMax = First-Or-Null (Get-Row 'module' { $_.n -eq $MaxN -and $_.kind -eq 'streamed' })
+    if ($streamedMax) {
+        $ratio = $streamedMax.ms_median / $isoMax.query_ms_median
+        Add-Verdict "end-to-end $('{0:N0}' -f $MaxN) streamed ≤ 0.3× JS (iso)" ($ratio -le 0.3) ("``| Measure-Object`` median $(Format-Ms $streamedMax.ms_median) ms vs JS iso median $(Format-Ms $isoMax.query_ms_median) ms = {0:N2}×" -f $ratio)
     }
 }
 else { Add-Verdict 'end-to-end held ≤ 0.5× JS' $null 'JS run skipped' }
@@ -427,7 +508,22 @@ if ($paging) {
         if ($one -and $k) { Add-Verdict "paging 1,000 within 1.3× of one request ($kind)" ($k.ms_median / $one.ms_median -le 1.3) ("{0:N0} ms in {1} requests vs {2:N0} ms in one = {3:N2}×" -f $k.ms_median, $k.requests, $one.ms_median, ($k.ms_median / $one.ms_median)) }
     }
 }
-if ($import) { Add-Verdict 'Import-Module < 0.5 s' ($import.ms_median -lt 500) ("median $(Format-Ms $import.ms_median) ms over $($import.processes) fresh processes (first $(Format-Ms $import.ms_first) ms)") }
+if ($latency) {
+    $one = First-Or-Null @($latency | Where-Object { $_.page_size -eq 0 })
+    foreach ($target in @(@(1000, 1.3), @([Ftrack.Core.Query.QueryPaging]::DefaultPageSize, 1.1))) {
+        $l = First-Or-Null @($latency | Where-Object { $_.page_size -eq $target[0] })
+        if ($one -and $l) { Add-Verdict ("{0:N0} ms away: pages of {1:N0} within {2}× of one request" -f $LatencyMs, $target[0], $target[1]) ($l.ms_median / $one.ms_median -le $target[1]) ("{0:N0} ms in {1} requests vs {2:N0} ms in one = {3:N2}×" -f $l.ms_median, $l.requests, $one.ms_median, ($l.ms_median / $one.ms_median)) }
+    }
+}
+if ($memory.Count -ge 2) {
+    $ratio = $memory[-1].peak_working_set_mib / $memory[0].peak_working_set_mib
+    Add-Verdict ("streaming {0:N0} rows peaks ≤ 1.25× streaming {1:N0}" -f $memory[-1].n, $memory[0].n) ($ratio -le 1.25) ("{0:N1} MiB vs {1:N1} MiB = {2:N2}×" -f $memory[-1].peak_working_set_mib, $memory[0].peak_working_set_mib, $ratio)
+}
+if ($loading) {
+    $ratio = $loading.per_entity_ms / $loading.ms
+    Add-Verdict "unselected attribute on $('{0:N0}' -f $loading.tasks) tasks ≥ 100× faster than one request per entity" ($ratio -ge 100 -and $loading.requests -le [math]::Ceiling($loading.tasks / 5000) * 2) ("{0:N0} ms in {1} requests vs {2:N0} ms estimated = {3:N0}×" -f $loading.ms, $loading.requests, $loading.per_entity_ms, $ratio)
+}
+if ($import) { Add-Verdict 'Import-Module < 0.3 s' ($import.ms_median -lt 300) ("median $(Format-Ms $import.ms_median) ms over $($import.processes) fresh processes (first $(Format-Ms $import.ms_first) ms)") }
 if ($connect) { Add-Verdict 'Connect with cached schemas = 1 small request' ($connect.cached_requests -eq 1 -and $connect.cached_bytes -lt 4096) ("$($connect.cached_requests) request(s), $('{0:N0}' -f $connect.cached_bytes) bytes received, median $(Format-Ms $connect.cached_ms_median) ms (cold: $($connect.cold_requests) request(s), $('{0:N0}' -f $connect.cold_bytes) bytes)") }
 
 $md.Add('### Targets'); $md.Add('')

@@ -10,38 +10,35 @@ namespace Ftrack.Core.Json
     /// <para>
     /// Entities are kept in blocks of <see cref="BlockSize"/>, and the map holds a finished block
     /// only weakly, while each entity holds its block (<see cref="FtrackEntity.Anchor"/>). So an
-    /// entity is one object for as long as anyone holds it (holding it keeps its block, and so its
-    /// key, in the map), yet a streamed query whose rows nobody keeps lets its blocks go: memory
-    /// stays flat however many rows pass. Keys of collected blocks are swept out as blocks retire.
+    /// entity is one object for as long as anyone holds it (holding it keeps its block), yet a
+    /// streamed query whose rows nobody keeps lets its blocks go: memory stays flat however many
+    /// rows pass. The table itself holds no keys — a slot is a hash and a place, and a lookup
+    /// compares the key with the entity's own — so nothing of a dropped entity outlives it, and a
+    /// slot costs 12 bytes, not a dictionary entry and a key.
     /// </para>
     /// Used by one decoding thread at a time (see <see cref="DecodeContext.Sync"/>).
     /// </summary>
     public sealed class IdentityMap
     {
-        /// <summary>Entities per block: the unit in which entities are let go.</summary>
-        public const int BlockSize = 1024;
+        /// <summary>
+        /// Entities per block: the unit in which entities are let go. Small, because an entity
+        /// shared by later rows (a shot, a status) keeps its whole block alive: with blocks of
+        /// 1,024, streaming 200,000 tasks kept old rows alive long enough to fill the old
+        /// generation (the heap grew 4×); with 32 it stays flat. About 10 bytes per entity.
+        /// </summary>
+        public const int BlockSize = 32;
 
-        private readonly Dictionary<Key, Slot> _slots = new();
         private readonly List<WeakReference<EntityBlock>> _blocks = new();
         private EntityBlock _current;
-        private int _retiredSinceSweep;
+        private Slot[] _slots = new Slot[64];
+        private int _used;
 
-        private readonly struct Key : IEquatable<Key>
+        /// <summary>Where an entity sits: its key's hash (0: the slot is free), its block's number, its index there.</summary>
+        private struct Slot
         {
-            private readonly EntityShape _shape;
-            private readonly string _value;
-            public Key(EntityShape shape, string value) { _shape = shape; _value = value; }
-            public bool Equals(Key other) => ReferenceEquals(_shape, other._shape) && string.Equals(_value, other._value, StringComparison.Ordinal);
-            public override bool Equals(object? obj) => obj is Key k && Equals(k);
-            public override int GetHashCode() => _value.GetHashCode() ^ _shape.GetHashCode();
-        }
-
-        /// <summary>Where an entity sits: its block's number and its index there.</summary>
-        private readonly struct Slot
-        {
-            public Slot(int block, int index) { Block = block; Index = index; }
-            public readonly int Block;
-            public readonly int Index;
+            public int Hash;
+            public int Block;
+            public int Index;
         }
 
         /// <summary>An empty map; entities decoded into it belong to <paramref name="owner"/> (their origin).</summary>
@@ -60,18 +57,20 @@ namespace Ftrack.Core.Json
             get
             {
                 var n = 0;
-                foreach (var slot in _slots.Values) if (Resolve(slot) != null) n++;
+                foreach (var slot in _slots) if (slot.Hash != 0 && Resolve(slot) != null) n++;
                 return n;
             }
         }
 
-        /// <summary>The entity for this key, created (empty) on first sight.</summary>
+        /// <summary>The entity for this key, created (empty but for its key) on first sight.</summary>
         public FtrackEntity GetOrAdd(EntityShape shape, string key)
         {
-            var k = new Key(shape, key);
-            if (_slots.TryGetValue(k, out var slot) && Resolve(slot) is { } found) return found;
+            var hash = HashOf(shape, key);
+            if (Find(shape, key, hash) is { } found) return found;
             var entity = new FtrackEntity(shape);
-            _slots[k] = Place(entity);
+            // Keyed at once, so the map finds it even if its members are merged in later.
+            if (shape.PrimaryKey.Length == 1) entity.Set(shape.PrimaryKey[0], key);
+            Insert(hash, entity);
             entity.Anchor = _current;
             return entity;
         }
@@ -79,38 +78,80 @@ namespace Ftrack.Core.Json
         /// <summary>Registers an entity made elsewhere (e.g. created locally) so responses merge into it.</summary>
         public void Add(FtrackEntity entity)
         {
-            var key = KeyOf(entity);
-            if (key != null) _slots[new Key(entity.Shape, key)] = Place(entity);
+            if (KeyOf(entity) is { } key && Find(entity.Shape, key, HashOf(entity.Shape, key)) is null) Insert(HashOf(entity.Shape, key), entity);
         }
 
         /// <summary>Makes this map's result the origin of an entity that has none (a create the server accepted).</summary>
         public void Adopt(FtrackEntity entity)
         {
-            if (entity.Anchor is null && KeyOf(entity) is { } key && _slots.TryGetValue(new Key(entity.Shape, key), out var slot) && BlockOf(slot) is { } block)
-                entity.Anchor = block;
+            if (entity.Anchor != null || KeyOf(entity) is not { } key) return;
+            var hash = HashOf(entity.Shape, key);
+            for (var i = hash & (_slots.Length - 1); _slots[i].Hash != 0; i = (i + 1) & (_slots.Length - 1))
+                if (_slots[i].Hash == hash && BlockOf(_slots[i]) is { } block && ReferenceEquals(block.Entities[_slots[i].Index], entity))
+                {
+                    entity.Anchor = block;
+                    return;
+                }
         }
 
         /// <summary>The entity for this key, if the map has it (and it is alive).</summary>
         public bool TryGet(EntityShape shape, string key, out FtrackEntity entity)
         {
-            entity = _slots.TryGetValue(new Key(shape, key), out var slot) ? Resolve(slot)! : null!;
+            entity = Find(shape, key, HashOf(shape, key))!;
             return entity != null;
         }
 
         /// <summary>Every live entity of one shape (type) in the map.</summary>
         public IEnumerable<FtrackEntity> OfShape(EntityShape shape)
         {
-            foreach (var slot in _slots.Values)
-                if (Resolve(slot) is { } entity && ReferenceEquals(entity.Shape, shape)) yield return entity;
+            foreach (var slot in _slots)
+                if (slot.Hash != 0 && Resolve(slot) is { } entity && ReferenceEquals(entity.Shape, shape)) yield return entity;
         }
 
-        private Slot Place(FtrackEntity entity)
+        private FtrackEntity? Find(EntityShape shape, string key, int hash)
         {
-            if (_current.Count == BlockSize) Retire();
+            var mask = _slots.Length - 1;
+            for (var i = hash & mask; _slots[i].Hash != 0; i = (i + 1) & mask)
+            {
+                if (_slots[i].Hash != hash || Resolve(_slots[i]) is not { } entity) continue;
+                if (ReferenceEquals(entity.Shape, shape) && KeyOf(entity) is { } own && string.Equals(own, key, StringComparison.Ordinal)) return entity;
+            }
+            return null;
+        }
+
+        private void Insert(int hash, FtrackEntity entity)
+        {
+            if (_current.Count == BlockSize) _current = NewBlock();
             var index = _current.Count;
             _current.Entities[index] = entity;
             _current.Count++;
-            return new Slot(_blocks.Count - 1, index);
+            // Over 70% of the slots used (by live or dropped entities): rebuild, leaving the dropped out.
+            if ((_used + 1) * 10 > _slots.Length * 7) Rebuild();
+            var mask = _slots.Length - 1;
+            var i = hash & mask;
+            while (_slots[i].Hash != 0) i = (i + 1) & mask;
+            _slots[i] = new Slot { Hash = hash, Block = _blocks.Count - 1, Index = index };
+            _used++;
+        }
+
+        private void Rebuild()
+        {
+            var live = 0;
+            foreach (var slot in _slots) if (slot.Hash != 0 && BlockOf(slot) != null) live++;
+            var size = 64;
+            while (size * 7 < (live + 1) * 20) size *= 2;   // live entities fill at most ~35%: room to grow
+            var old = _slots;
+            _slots = new Slot[size];
+            _used = 0;
+            var mask = size - 1;
+            foreach (var slot in old)
+            {
+                if (slot.Hash == 0 || BlockOf(slot) is null) continue;
+                var i = slot.Hash & mask;
+                while (_slots[i].Hash != 0) i = (i + 1) & mask;
+                _slots[i] = slot;
+                _used++;
+            }
         }
 
         private FtrackEntity? Resolve(Slot slot) => BlockOf(slot)?.Entities[slot.Index];
@@ -125,16 +166,10 @@ namespace Ftrack.Core.Json
             return block;
         }
 
-        /// <summary>The current block is full: from now on only its entities hold it. Now and then, forget the keys of blocks nobody holds.</summary>
-        private void Retire()
+        private static int HashOf(EntityShape shape, string key)
         {
-            _current = NewBlock();
-            if (++_retiredSinceSweep * BlockSize < _slots.Count / 4) return;
-            _retiredSinceSweep = 0;
-            List<Key>? dead = null;
-            foreach (var pair in _slots)
-                if (BlockOf(pair.Value) is null) (dead ??= new List<Key>()).Add(pair.Key);
-            if (dead != null) foreach (var key in dead) _slots.Remove(key);
+            var hash = (StringComparer.Ordinal.GetHashCode(key) ^ System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(shape)) & 0x7fffffff;
+            return hash == 0 ? 1 : hash;   // 0 marks a free slot
         }
 
         /// <summary>The identity string of an entity's primary key, or null when a key attribute is missing.</summary>

@@ -13,7 +13,7 @@ namespace Ftrack.Core.Json
     /// reach the pipeline while the rest of the page is still arriving. Each unit (a row, or any
     /// other value) is decoded once it is wholly buffered, which bounds memory to the largest unit.
     /// </summary>
-    internal sealed class ResponseReader
+    internal sealed class ResponseReader : IDisposable
     {
         /// <summary>The member of an error object that says which operation of a batch failed (zero-based).</summary>
         public const string FailedOperationIndexKey = "operation_index";
@@ -37,7 +37,9 @@ namespace Ftrack.Core.Json
         {
             _stream = stream;
             _decoder = decoder;
-            _buffer = new byte[InitialBuffer];
+            // Rented, not allocated: a fresh 256 KB array per request would land on the large-object
+            // heap, which only a full collection frees, and a long query makes one per page.
+            _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(InitialBuffer);
             _state = new JsonReaderState(ReaderOptions);
         }
 
@@ -278,11 +280,25 @@ namespace Ftrack.Core.Json
                 _end -= _start;
                 _start = 0;
             }
-            if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+            if (_end == _buffer.Length)
+            {
+                var bigger = System.Buffers.ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
+                System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = bigger;
+            }
             _beforeWait?.Invoke();
             var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
             if (read == 0) _eof = true;
             else _end += read;
+        }
+
+        /// <summary>Gives the buffer back to the pool.</summary>
+        public void Dispose()
+        {
+            var buffer = _buffer;
+            _buffer = Array.Empty<byte>();
+            if (buffer.Length > 0) System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
 
         /// <summary>Reads the first bytes of a non-JSON body for an error message (HTML title or first line).</summary>

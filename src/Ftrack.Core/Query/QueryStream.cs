@@ -43,7 +43,8 @@ namespace Ftrack.Core.Query
     {
         // A chunk is handed over when it has this many rows, at the end of a page, and before the
         // decoder waits for the network: rows never wait for bytes that have not arrived.
-        private const int ChunkRows = 512;
+        private const int ChunkRows = 256;
+        private const int QueuedChunks = 2;
 
         private readonly FtrackSession _session;
         private readonly QueryExpression _expression;
@@ -86,10 +87,11 @@ namespace Ftrack.Core.Query
             _paging = paging;
             _verbose = verbose;
             _debug = debug;
-            // About one page of rows buffered (chunks end at page ends): with the page being decoded and
-            // the pages in flight, that is as far as the producer runs ahead of the consumer.
+            // A few chunks of decoded rows waiting (at most one page; chunks end at page ends): the
+            // pages sent ahead wait as bytes, which is cheaper. Rows that wait long outlive young
+            // collections and pile up as old garbage: a long streamed query's memory would grow.
             var rows = paging.PageSize > 0 ? paging.PageSize : 16384;
-            _queue = new BlockingCollection<List<Item>>(new ConcurrentQueue<List<Item>>(), Math.Max(1, (rows + ChunkRows - 1) / ChunkRows));
+            _queue = new BlockingCollection<List<Item>>(new ConcurrentQueue<List<Item>>(), Math.Max(1, Math.Min(QueuedChunks, (rows + ChunkRows - 1) / ChunkRows)));
         }
 
         /// <summary>Rows received so far.</summary>

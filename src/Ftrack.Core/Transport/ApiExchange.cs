@@ -85,7 +85,7 @@ namespace Ftrack.Core.Transport
                     throw TransportError(e, timer.IsCancellationRequested, timeout, options.CancellationToken, summary);
                 }
             }
-            return Answer(response, operations, summary, options, context, watch, linked, timer, timeout);
+            return Answer(response, null, operations, summary, options, context, watch, linked, timer, timeout);
         }
 
         /// <summary>
@@ -101,17 +101,14 @@ namespace Ftrack.Core.Transport
             return new Prefetched(this, operations, summary, FetchAsync(body, linked.Token), Stopwatch.StartNew(), linked, timer, timeout, cancellation);
         }
 
-        private async Task<HttpResponseMessage> FetchAsync(byte[] body, CancellationToken token)
+        private async Task<(HttpResponseMessage Response, PooledBuffer Body)> FetchAsync(byte[] body, CancellationToken token)
         {
             using var request = BuildRequest(body);
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             try
             {
-                // netstandard2.0 has no cancellable LoadIntoBufferAsync: cancelling disposes the response, which ends it.
-                using (token.Register(() => response.Dispose()))
-                    await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
-                token.ThrowIfCancellationRequested();
-                return response;
+                using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                return (response, await PooledBuffer.ReadAllAsync(stream, token).ConfigureAwait(false));
             }
             catch
             {
@@ -126,13 +123,13 @@ namespace Ftrack.Core.Transport
             private readonly ApiExchange _exchange;
             private readonly IReadOnlyList<FtrackOperation> _operations;
             private readonly string _summary;
-            private readonly Task<HttpResponseMessage> _fetch;
+            private readonly Task<(HttpResponseMessage Response, PooledBuffer Body)> _fetch;
             private readonly Stopwatch _watch;
             private readonly CancellationTokenSource _linked, _timer;
             private readonly TimeSpan _timeout;
             private readonly CancellationToken _cancellation;
 
-            internal Prefetched(ApiExchange exchange, IReadOnlyList<FtrackOperation> operations, string summary, Task<HttpResponseMessage> fetch, Stopwatch watch,
+            internal Prefetched(ApiExchange exchange, IReadOnlyList<FtrackOperation> operations, string summary, Task<(HttpResponseMessage Response, PooledBuffer Body)> fetch, Stopwatch watch,
                 CancellationTokenSource linked, CancellationTokenSource timer, TimeSpan timeout, CancellationToken cancellation)
             {
                 _exchange = exchange;
@@ -149,30 +146,32 @@ namespace Ftrack.Core.Transport
             /// <summary>Waits for the buffered answer and decodes it into <paramref name="context"/>; throws as Send would.</summary>
             public object?[] Complete(CallOptions options, DecodeContext context)
             {
-                HttpResponseMessage response;
+                (HttpResponseMessage Response, PooledBuffer Body) fetched;
                 try
                 {
-                    response = _fetch.GetAwaiter().GetResult();
+                    fetched = _fetch.GetAwaiter().GetResult();
                 }
                 catch (Exception e) when (e is not FtrackException)
                 {
                     throw _exchange.TransportError(e, _timer.IsCancellationRequested, _timeout, _cancellation, _summary);
                 }
-                return _exchange.Answer(response, _operations, _summary, options, context, _watch, _linked, _timer, _timeout);
+                using (fetched.Body)
+                    return _exchange.Answer(fetched.Response, fetched.Body.OpenRead(), _operations, _summary, options, context, _watch, _linked, _timer, _timeout);
             }
 
             /// <summary>Cancels the request if it is still on its way, and releases the answer.</summary>
             public void Dispose()
             {
                 if (!_fetch.IsCompleted) _linked.Cancel();
-                _fetch.ContinueWith(t => { if (t.Status == TaskStatus.RanToCompletion) t.Result.Dispose(); }, TaskScheduler.Default);
+                // An answer that arrives after all (or was never decoded) gives its arrays back.
+                _fetch.ContinueWith(t => { if (t.Status == TaskStatus.RanToCompletion) { t.Result.Response.Dispose(); t.Result.Body.Dispose(); } }, TaskScheduler.Default);
                 _linked.Dispose();
                 _timer.Dispose();
             }
         }
 
         /// <summary>Reads and decodes one answer, turning what goes wrong into typed exceptions; logs the call.</summary>
-        private object?[] Answer(HttpResponseMessage response, IReadOnlyList<FtrackOperation> operations, string summary, CallOptions options, DecodeContext context,
+        private object?[] Answer(HttpResponseMessage response, Stream? body, IReadOnlyList<FtrackOperation> operations, string summary, CallOptions options, DecodeContext context,
             Stopwatch watch, CancellationTokenSource linked, CancellationTokenSource timer, TimeSpan timeout)
         {
             using (response)
@@ -181,7 +180,7 @@ namespace Ftrack.Core.Transport
                 long bytes = 0;
                 try
                 {
-                    var result = ReadResponse(response, operations, options, context, out bytes);
+                    var result = ReadResponse(response, body, operations, options, context, out bytes);
                     options.Log?.Invoke(FormatLog(summary, response, watch, bytes));
                     return result;
                 }
@@ -204,14 +203,15 @@ namespace Ftrack.Core.Transport
             }
         }
 
-        private object?[] ReadResponse(HttpResponseMessage response, IReadOnlyList<FtrackOperation> operations, CallOptions options, DecodeContext context, out long bytes)
+        /// <summary>Decodes the answer from <paramref name="body"/> (a buffered one), or from the response's own stream as it arrives.</summary>
+        private object?[] ReadResponse(HttpResponseMessage response, Stream? body, IReadOnlyList<FtrackOperation> operations, CallOptions options, DecodeContext context, out long bytes)
         {
             var status = (int)response.StatusCode;
             bytes = 0;
             if (status is >= 300 and < 400 && status != 304)
                 throw new FtrackRedirectedException(Server, status, response.Headers.Location is { } to ? new Uri(Endpoint, to) : null);
             var mediaType = response.Content.Headers.ContentType?.MediaType;
-            using var stream = response.Content.ReadAsStreamAsync().GetAwaiter().GetResult();
+            using var stream = body ?? response.Content.ReadAsStreamAsync().GetAwaiter().GetResult();
             // Read the body before judging the status: ftrack errors come as JSON with 4xx/5xx too.
             var head = new byte[4096];
             var headLength = ReadHead(stream, head);
@@ -241,7 +241,7 @@ namespace Ftrack.Core.Transport
             var skip = 0;
             while (skip < headLength && (head[skip] == ' ' || head[skip] == '\n' || head[skip] == '\r' || head[skip] == '\t')) skip++;
             if (headLength - skip >= 3 && head[skip] == 0xEF && head[skip + 1] == 0xBB && head[skip + 2] == 0xBF) skip += 3;
-            var reader = new ResponseReader(new PrefixedStream(head, skip, headLength, stream), new ValueDecoder(context));
+            using var reader = new ResponseReader(new PrefixedStream(head, skip, headLength, stream), new ValueDecoder(context));
             try
             {
                 var results = reader.Read(operations, options.OnRow, status, options.BeforeWait);

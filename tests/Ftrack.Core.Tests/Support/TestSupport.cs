@@ -99,7 +99,10 @@ internal static class Decode
 {
     public static object?[] Body(byte[] body, IReadOnlyList<FtrackOperation> operations, DecodeContext context,
         Action<int, object?>? onRow = null, Stream? stream = null, int httpStatus = 200)
-        => new ResponseReader(stream ?? new MemoryStream(body), new ValueDecoder(context)).Read(operations, onRow, httpStatus);
+    {
+        using var reader = new ResponseReader(stream ?? new MemoryStream(body), new ValueDecoder(context));
+        return reader.Read(operations, onRow, httpStatus);
+    }
 
     public static object?[] Body(string json, IReadOnlyList<FtrackOperation> operations, DecodeContext context)
         => Body(Encoding.UTF8.GetBytes(json), operations, context);

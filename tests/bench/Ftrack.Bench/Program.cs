@@ -81,14 +81,14 @@ internal static class Program
         QueryResult DecodeOnce()
         {
             var context = new DecodeContext(DateTimeKind.Utc);
-            var reader = new ResponseReader(new MemoryStream(bytes, writable: false), new ValueDecoder(context));
+            using var reader = new ResponseReader(new MemoryStream(bytes, writable: false), new ValueDecoder(context));
             return (QueryResult)reader.Read(operations, null, 200)[0]!;
         }
         long StreamOnce()
         {
             // What the module's streaming path does: rows to a callback, nothing collected.
             var context = new DecodeContext(DateTimeKind.Utc);
-            var reader = new ResponseReader(new MemoryStream(bytes, writable: false), new ValueDecoder(context));
+            using var reader = new ResponseReader(new MemoryStream(bytes, writable: false), new ValueDecoder(context));
             long count = 0;
             reader.Read(operations, (_, _) => count++, 200);
             return count;

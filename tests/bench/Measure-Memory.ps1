@@ -1,0 +1,39 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Child process of Run-Bench.ps1: the peak memory of streaming a whole query through the module.
+.DESCRIPTION
+    In a fresh pwsh: connect to the stub, run "Invoke-FtrackQuery $expr | Measure-Object" once (the
+    default page size), and print one JSON line with the process's peak working set and the managed
+    heap after a full collection. Run once per N: the ratio of two Ns says whether memory grows
+    with the rows that passed (it should not: nobody holds them).
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $Url,
+    [Parameter(Mandatory)] [int] $N
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$expr = 'select id, name, description, bid, start_date, end_date, created_at, status.name, status.color, type.name, priority.name, parent.name, parent.parent.name, project.name from Task'
+Import-Module $ModulePath
+$env:FTRACK_SCHEMA_CACHE = Join-Path ([IO.Path]::GetTempPath()) "ftrack-bench-cache-$PID"
+try {
+    Connect-Ftrack -Server $Url -Credential ([pscredential]::new('bench-user', (ConvertTo-SecureString 'bench-api-key' -AsPlainText -Force)))
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $count = (Invoke-FtrackQuery $expr | Measure-Object).Count
+    $ms = $watch.Elapsed.TotalMilliseconds
+    if ($count -ne $N) { throw "streamed $count rows, expected $N" }
+    $process = [Diagnostics.Process]::GetCurrentProcess()
+    $process.Refresh()
+    [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+    [Console]::Out.WriteLine((@{
+        kind = 'memory-streamed'; n = $N; ms = [math]::Round($ms, 1)
+        peak_working_set_mib = [math]::Round($process.PeakWorkingSet64 / 1MB, 1)
+        heap_after_mib = [math]::Round([GC]::GetTotalMemory($true) / 1MB, 1)
+    } | ConvertTo-Json -Compress))
+}
+finally {
+    Disconnect-Ftrack
+    Remove-Item $env:FTRACK_SCHEMA_CACHE -Recurse -Force -ErrorAction SilentlyContinue
+}
