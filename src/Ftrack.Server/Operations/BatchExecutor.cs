@@ -64,7 +64,7 @@ internal sealed class BatchExecutor
         // Writers take the write lock up front (BEGIN IMMEDIATE); readers get a consistent snapshot.
         using var transaction = connection.BeginTransaction(deferred: !writes);
         using var commands = new PreparedCommands(connection, transaction);
-        var map = new IdentityMap();
+        var map = new ResponseIdentityMap();
         var encoder = new EntityEncoder(denormalize);
         // Page cursors only from committed data: a write batch may still roll back.
         var loader = new EntityLoader(connection, transaction, _database.Model, map, writes ? null : _cursors);

@@ -38,10 +38,10 @@ internal sealed class EntityWriter
     private readonly Dictionary<string, (string ContextType, string? ProjectId)> _contexts = new();
     private readonly Dictionary<string, string?> _firstStatus = new();
     private readonly Dictionary<string, List<(string Ancestor, long Depth)>> _ancestors = new();
-    private readonly IdentityMap _map;
+    private readonly ResponseIdentityMap _map;
     private readonly string? _userId;
 
-    public EntityWriter(EntityModel model, PreparedCommands commands, IdentityMap map, string? userId)
+    public EntityWriter(EntityModel model, PreparedCommands commands, ResponseIdentityMap map, string? userId)
     {
         _model = model;
         _commands = commands;
@@ -87,7 +87,7 @@ internal sealed class EntityWriter
             InsertClosure((string)values["id"]!, values.GetValueOrDefault("parent_id") as string);
         }
 
-        var record = _map.GetOrAdd(type, IdentityMap.KeyOf(keyValues), keyValues);
+        var record = _map.GetOrAdd(type, ResponseIdentityMap.KeyOf(keyValues), keyValues);
         foreach (var attribute in type.Attributes.Values.Where(a => a.Kind == AttributeKind.Scalar))
         {
             var value = values.GetValueOrDefault(attribute.Column!);

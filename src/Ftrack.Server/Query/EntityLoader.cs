@@ -19,11 +19,11 @@ internal sealed class EntityLoader
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
     private readonly EntityModel _model;
-    private readonly IdentityMap _map;
+    private readonly ResponseIdentityMap _map;
     private readonly PageCursorCache? _cursors;
     private readonly Dictionary<string, string> _sharedStrings = new(StringComparer.Ordinal);
 
-    public EntityLoader(SqliteConnection connection, SqliteTransaction transaction, EntityModel model, IdentityMap map, PageCursorCache? cursors = null)
+    public EntityLoader(SqliteConnection connection, SqliteTransaction transaction, EntityModel model, ResponseIdentityMap map, PageCursorCache? cursors = null)
     {
         _cursors = cursors;
         _connection = connection;
@@ -38,7 +38,7 @@ internal sealed class EntityLoader
     /// </summary>
     private readonly record struct Row(EntityRecord Record, object?[] Values, string? Owner);
 
-    public List<EntityRecord> Query(QueryExpression query, out long? nextOffset)
+    public List<EntityRecord> Query(ParsedQuery query, out long? nextOffset)
     {
         var compiled = SqlCompiler.Compile(_model, query);
         var node = ProjectionNode.Build(compiled.Type, query.Projections);
@@ -181,7 +181,7 @@ internal sealed class EntityLoader
             var rowType = table.ClassifiedMembers.Count == 0 ? table.BaseType! : _model.ResolveRowType(table, values, columnIndex);
             if (!rowType.IsA(node.Type) && !node.Type.IsA(rowType))
                 rowType = node.Type;
-            var record = _map.GetOrAdd(rowType, IdentityMap.KeyOf(keyValues), keyValues);
+            var record = _map.GetOrAdd(rowType, ResponseIdentityMap.KeyOf(keyValues), keyValues);
             foreach (var (name, index) in Recorded(record.Type))
                 record.Values[name] = values[index];
             rows.Add(new Row(record, values, hasOwner ? reader.GetValue(columns.Count)?.ToString() : null));

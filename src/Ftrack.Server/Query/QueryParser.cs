@@ -36,7 +36,7 @@ internal sealed class QueryParser
         _tokens = QueryLexer.Tokenize(expression);
     }
 
-    public static QueryExpression Parse(string expression)
+    public static ParsedQuery Parse(string expression)
     {
         var parser = new QueryParser(expression);
         var query = parser.ParseQuery();
@@ -74,7 +74,7 @@ internal sealed class QueryParser
         _position++;
     }
 
-    private QueryExpression ParseQuery()
+    private ParsedQuery ParseQuery()
     {
         if (++_depth > MaxDepth)
             throw Error(_expression, "nested too deeply");
@@ -122,7 +122,7 @@ internal sealed class QueryParser
             if (isOffset) offset = value; else limit = value;
         }
         _depth--;
-        return new QueryExpression(projections, type, where, order, offset, limit);
+        return new ParsedQuery(projections, type, where, order, offset, limit);
     }
 
     private long ParseCount()

@@ -27,7 +27,7 @@ internal sealed class SqlCompiler
 
     private SqlCompiler(EntityModel model) => _model = model;
 
-    public static CompiledQuery Compile(EntityModel model, QueryExpression query)
+    public static CompiledQuery Compile(EntityModel model, ParsedQuery query)
     {
         var compiler = new SqlCompiler(model);
         var type = compiler.RequireType(query.EntityType);
@@ -273,7 +273,7 @@ internal sealed class SqlCompiler
     }
 
     /// <summary>A subquery selecting one attribute path (id when no select is given).</summary>
-    private string Subquery(QueryExpression query)
+    private string Subquery(ParsedQuery query)
     {
         if (query.Projections.Count > 1)
             throw FtrackError.Validation("A subquery must select exactly one attribute.");
