@@ -106,13 +106,15 @@ public sealed class LocalServer : IAsyncDisposable
     private static async Task SeedIfNewAsync(Database database, BatchExecutor executor, ServerOptions options)
     {
         using (var connection = database.Open())
-            if (database.GetSetting(connection, "seed") != null)
+        using (var sql = new PreparedCommands(connection, null))
+            if (Database.GetSetting(sql, "seed") != null)
                 return;
         var operations = SeedData.Build(database.Model, options.Seed, options.ApiUser);
         using var document = JsonDocument.Parse(operations.ToJsonString());
         await executor.ExecuteAsync(document.RootElement, AdminCredentials.AdminUserId, denormalize: false);
         using (var connection = database.Open())
-            database.SetSetting(connection, "seed", options.Seed.ToString());
+        using (var sql = new PreparedCommands(connection, null))
+            Database.SetSetting(sql, "seed", options.Seed.ToString());
     }
 
     /// <summary>Ends the server when the process that started it ends, so it never outlives a PowerShell session.</summary>

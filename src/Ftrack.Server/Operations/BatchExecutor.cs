@@ -67,7 +67,7 @@ internal sealed class BatchExecutor
         var map = new ResponseIdentityMap();
         var encoder = new EntityEncoder(denormalize);
         // Page cursors only from committed data: a write batch may still roll back.
-        var loader = new EntityLoader(connection, transaction, _database.Model, map, writes ? null : _cursors);
+        var loader = new EntityLoader(commands, _database.Model, map, writes ? null : _cursors);
         var writer = new EntityWriter(_database.Model, commands, map, userId);
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -96,10 +96,7 @@ internal sealed class BatchExecutor
         if (writes)
         {
             // Readers tie remembered page positions to this version (see PageCursorCache).
-            using var bump = connection.CreateCommand();
-            bump.Transaction = transaction;
-            bump.CommandText = "INSERT INTO server_setting (name, value) VALUES ('write_version', '1') ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1";
-            bump.ExecuteNonQuery();
+            commands.Get("INSERT INTO server_setting (name, value) VALUES ('write_version', '1') ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1").ExecuteNonQuery();
         }
         transaction.Commit();
         return buffer.WrittenSpan.ToArray();

@@ -63,7 +63,7 @@ internal sealed class SqlCompiler
     private string Parameter(object? value)
     {
         _parameters.Add(value);
-        return "$p" + (_parameters.Count - 1);
+        return "$" + (_parameters.Count - 1);
     }
 
     /// <summary>The classifier condition that keeps only rows of this type in a shared table.</summary>
@@ -200,9 +200,7 @@ internal sealed class SqlCompiler
     private static string ColumnOf(EntityType owner, string alias, AttributeDef attribute, string path) => attribute.Kind switch
     {
         AttributeKind.Scalar or AttributeKind.Reference => alias + "." + Database.Quote(attribute.Column!),
-        // "link like '%SQ010%SH010%'": the link compares as its names from the project down, joined by " / ".
-        AttributeKind.Computed when attribute.Name is "link" or "_link" && attribute.Target == null && owner.IsContext =>
-            $"(SELECT group_concat(name, ' / ') FROM (SELECT a.name AS name FROM {Database.ClosureTable} c JOIN context a ON a.id = c.ancestor_id WHERE c.descendant_id = {alias}.\"id\" ORDER BY c.depth DESC))",
+        AttributeKind.Computed when ComputedAttributes.Find(owner, attribute.Name)?.FilterExpression is { } filterable => filterable(alias),
         AttributeKind.Collection => throw FtrackError.Validation($"\"{path}\" is a collection: compare its members with \"any\"."),
         _ => throw FtrackError.Validation($"\"{path}\" cannot be used in a filter (computed or not stored by this local server)."),
     };

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
+using Ftrack.Server.Query;
 
 namespace Ftrack.Server.Schema;
 
@@ -68,9 +69,6 @@ internal static class ModelBuilder
         ["Type.task_type_schemas"] = ("TaskTypeSchemaType", "type_id", "task_type_schema_id"),
     };
 
-    /// <summary>Attributes computed on projection rather than stored.</summary>
-    private static readonly HashSet<string> ComputedNames = ["link", "_link", "time_logged", "bid_time_logged_difference", "thumbnail_url", "url", "is_latest_version", "latest_version"];
-
     public static EntityModel Build(IReadOnlyList<JsonObject> schemas)
     {
         var model = new EntityModel();
@@ -119,7 +117,7 @@ internal static class ModelBuilder
             var prop = node!.AsObject();
             if (prop["$ref"] != null || prop["items"] != null)
                 continue;
-            if (computed.Contains(name) || ComputedNames.Contains(name) || (string?)prop["type"] == "object")
+            if (computed.Contains(name) || ComputedAttributes.Names.Contains(name) || (string?)prop["type"] == "object")
             {
                 type.Attributes[name] = new AttributeDef { Name = name, Kind = AttributeKind.Computed };
                 continue;
@@ -177,7 +175,8 @@ internal static class ModelBuilder
     private static AttributeDef ResolveReference(EntityModel model, EntityType type, string name, string targetName)
     {
         var target = model.Find(targetName);
-        if (name == "latest_version" && target != null)
+        // A reference the server computes (latest_version) has no column: the computed table loads it.
+        if (target != null && ComputedAttributes.Names.Contains(name))
             return new AttributeDef { Name = name, Kind = AttributeKind.Computed, Target = target };
         var column = ReferenceColumns.GetValueOrDefault((type.Name, name)) ?? name + "_id";
         if (target == null || !type.Table.Columns.ContainsKey(column))

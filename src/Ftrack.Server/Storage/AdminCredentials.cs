@@ -1,6 +1,5 @@
 using System;
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 
 namespace Ftrack.Server.Storage;
 
@@ -20,51 +19,23 @@ internal static class AdminCredentials
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
-        string? stored;
-        using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = "SELECT api_key FROM api_credential WHERE username = $user";
-            command.Parameters.AddWithValue("$user", userName);
-            stored = command.ExecuteScalar() as string;
-        }
+        using var sql = new PreparedCommands(connection, transaction);
+        var stored = sql.Get("SELECT api_key FROM api_credential WHERE username = $0", userName).ExecuteScalar() as string;
         var key = requestedKey ?? stored ?? NewKey();
-        using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = "INSERT INTO api_credential (username, api_key) VALUES ($user, $key) ON CONFLICT(username) DO UPDATE SET api_key = excluded.api_key";
-            command.Parameters.AddWithValue("$user", userName);
-            command.Parameters.AddWithValue("$key", key);
-            command.ExecuteNonQuery();
-        }
-        var userId = EnsureUser(connection, transaction, userName);
+        sql.Get("INSERT INTO api_credential (username, api_key) VALUES ($0, $1) ON CONFLICT(username) DO UPDATE SET api_key = excluded.api_key", userName, key).ExecuteNonQuery();
+        var userId = EnsureUser(sql, userName);
         transaction.Commit();
         return (userName, key, userId);
     }
 
     /// <summary>The API user must exist as a User entity (it authors notes, timelogs, ...).</summary>
-    private static string EnsureUser(SqliteConnection connection, SqliteTransaction transaction, string userName)
+    private static string EnsureUser(PreparedCommands sql, string userName)
     {
-        using (var find = connection.CreateCommand())
-        {
-            find.Transaction = transaction;
-            find.CommandText = "SELECT id FROM resource WHERE username = $user AND resource_type = 'user'";
-            find.Parameters.AddWithValue("$user", userName);
-            if (find.ExecuteScalar() is string existing)
-                return existing;
-        }
-        using var idTaken = connection.CreateCommand();
-        idTaken.Transaction = transaction;
-        idTaken.CommandText = "SELECT COUNT(*) FROM resource WHERE id = $id";
-        idTaken.Parameters.AddWithValue("$id", AdminUserId);
-        var id = (long)idTaken.ExecuteScalar()! == 0 ? AdminUserId : Guid.NewGuid().ToString();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO resource (id, username, first_name, last_name, email, is_active, is_otp_enabled, is_totp_enabled, require_details_update, resource_type, user_type_id) " +
-            "VALUES ($id, $user, 'Local', 'Administrator', $user || '@localhost', 1, 0, 0, 0, 'user', (SELECT id FROM user_type ORDER BY rowid LIMIT 1))";
-        insert.Parameters.AddWithValue("$id", id);
-        insert.Parameters.AddWithValue("$user", userName);
-        insert.ExecuteNonQuery();
+        if (sql.Get("SELECT id FROM resource WHERE username = $0 AND resource_type = 'user'", userName).ExecuteScalar() is string existing)
+            return existing;
+        var id = (long)sql.Get("SELECT COUNT(*) FROM resource WHERE id = $0", AdminUserId).ExecuteScalar()! == 0 ? AdminUserId : Guid.NewGuid().ToString();
+        sql.Get("INSERT INTO resource (id, username, first_name, last_name, email, is_active, is_otp_enabled, is_totp_enabled, require_details_update, resource_type, user_type_id) " +
+            "VALUES ($0, $1, 'Local', 'Administrator', $1 || '@localhost', 1, 0, 0, 0, 'user', (SELECT id FROM user_type ORDER BY rowid LIMIT 1))", id, userName).ExecuteNonQuery();
         return id;
     }
 

@@ -117,16 +117,13 @@ internal sealed class Database : IDisposable
     /// </summary>
     private void AddMissingColumns(SqliteConnection connection)
     {
+        using var sql = new PreparedCommands(connection, null);
         foreach (var table in Model.Tables.Values)
         {
             var existing = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
-            using (var info = connection.CreateCommand())
-            {
-                info.CommandText = $"SELECT name FROM pragma_table_info('{table.Name}')";
-                using var reader = info.ExecuteReader();
+            using (var reader = sql.Get("SELECT name FROM pragma_table_info($0)", table.Name).ExecuteReader())
                 while (reader.Read())
                     existing.Add(reader.GetString(0));
-            }
             foreach (var (column, type) in table.Columns.Where(c => !existing.Contains(c.Key)))
                 Execute(connection, $"ALTER TABLE {table.Quoted} ADD COLUMN {Quote(column)} {SqlType(type)}");
         }
@@ -141,23 +138,11 @@ internal sealed class Database : IDisposable
         _ => "TEXT",
     };
 
-    public string? GetSetting(SqliteConnection connection, string name)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM server_setting WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        return command.ExecuteScalar() as string;
-    }
+    public static string? GetSetting(PreparedCommands sql, string name) =>
+        sql.Get("SELECT value FROM server_setting WHERE name = $0", name).ExecuteScalar() as string;
 
-    public void SetSetting(SqliteConnection connection, string name, string value, SqliteTransaction? transaction = null)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO server_setting (name, value) VALUES ($name, $value) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
-        command.Parameters.AddWithValue("$name", name);
-        command.Parameters.AddWithValue("$value", value);
-        command.ExecuteNonQuery();
-    }
+    public static void SetSetting(PreparedCommands sql, string name, string value) =>
+        sql.Get("INSERT INTO server_setting (name, value) VALUES ($0, $1) ON CONFLICT(name) DO UPDATE SET value = excluded.value", name, value).ExecuteNonQuery();
 
     public void Dispose()
     {
