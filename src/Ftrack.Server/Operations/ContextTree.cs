@@ -1,0 +1,113 @@
+using System.Collections.Generic;
+using System.Text.Json;
+using Ftrack.Server.Api;
+using Ftrack.Server.Schema;
+using Ftrack.Server.Storage;
+
+namespace Ftrack.Server.Operations;
+
+/// <summary>
+/// The context tree of one request's transaction: where a new context hangs (its parent must
+/// exist; its project follows from the parent) and the closure table that answers ancestors,
+/// descendants and link without walking <c>parent_id</c> row by row.
+/// </summary>
+internal sealed class ContextTree
+{
+    private readonly PreparedCommands _commands;
+    // Per-request caches: a batch of thousands of creates asks about the same parents over and over.
+    private readonly Dictionary<string, (string ContextType, string? ProjectId)> _contexts = new();
+    private readonly Dictionary<string, List<(string Ancestor, long Depth)>> _ancestors = new();
+
+    public ContextTree(PreparedCommands commands) => _commands = commands;
+
+    /// <summary>
+    /// Sets a new context's project: a project is its own; anything else needs an existing
+    /// parent and belongs to the parent's project.
+    /// </summary>
+    public void Place(EntityType type, Dictionary<string, object?> values)
+    {
+        if (type.Name == "Project")
+        {
+            values["project_id"] = values["id"];
+            return;
+        }
+        if (values.GetValueOrDefault("parent_id") is not string parentId)
+            throw FtrackError.Validation($"A {type.Name} needs a parent (a project or another context).");
+        if (!_contexts.TryGetValue(parentId, out var parent))
+        {
+            using var reader = _commands.Get("SELECT context_type, project_id FROM context WHERE id = $0", parentId).ExecuteReader();
+            if (!reader.Read())
+                throw FtrackError.Validation($"The parent {parentId} of the new {type.Name} does not exist.");
+            _contexts[parentId] = parent = (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        }
+        values["project_id"] = parent.ContextType == "show" ? parentId : parent.ProjectId;
+    }
+
+    /// <summary>
+    /// Records a new context's ancestors (itself at depth 0). The parent's ancestors come from
+    /// this batch's memory when it created them: an INSERT ... SELECT on the closure table itself
+    /// would make SQLite copy the selection into a temporary table for every row.
+    /// </summary>
+    public void Added(string id, string contextType, string? projectId, string? parentId)
+    {
+        _contexts[id] = (contextType, projectId);
+        var ancestors = new List<(string Ancestor, long Depth)> { (id, 0) };
+        if (parentId != null)
+            foreach (var (ancestor, depth) in AncestorsOf(parentId))
+                ancestors.Add((ancestor, depth + 1));
+        foreach (var (ancestor, depth) in ancestors)
+            _commands.Get($"INSERT INTO {Database.ClosureTable} (ancestor_id, descendant_id, depth) VALUES ($0, $1, $2)", ancestor, id, depth).ExecuteNonQuery();
+        _ancestors[id] = ancestors;
+    }
+
+    private List<(string Ancestor, long Depth)> AncestorsOf(string id)
+    {
+        if (_ancestors.TryGetValue(id, out var known))
+            return known;
+        var ancestors = new List<(string Ancestor, long Depth)>();
+        using (var reader = _commands.Get($"SELECT ancestor_id, depth FROM {Database.ClosureTable} WHERE descendant_id = $0", id).ExecuteReader())
+            while (reader.Read())
+                ancestors.Add((reader.GetString(0), reader.GetInt64(1)));
+        _ancestors[id] = ancestors;
+        return ancestors;
+    }
+
+    /// <summary>Re-hangs a context and its subtree under a new parent in the closure table.</summary>
+    public void Move(string id, string? newParent)
+    {
+        if (newParent != null)
+        {
+            using var reader = _commands.Get($"SELECT 1 FROM {Database.ClosureTable} WHERE ancestor_id = $0 AND descendant_id = $1", id, newParent).ExecuteReader();
+            if (reader.Read())
+                throw FtrackError.Validation("A context cannot be moved below itself or one of its descendants.");
+        }
+        Forget();
+        var closure = Database.ClosureTable;
+        _commands.Get($"DELETE FROM {closure} WHERE descendant_id IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = $0) AND ancestor_id NOT IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = $0)", id).ExecuteNonQuery();
+        if (newParent == null)
+            return;
+        _commands.Get($"INSERT INTO {closure} (ancestor_id, descendant_id, depth) SELECT a.ancestor_id, d.descendant_id, a.depth + d.depth + 1 FROM {closure} a, {closure} d WHERE a.descendant_id = $1 AND d.ancestor_id = $0", id, newParent).ExecuteNonQuery();
+        // Everything below moves to the new parent's project.
+        _commands.Get($"UPDATE context SET project_id = (SELECT CASE WHEN p.context_type = 'show' THEN p.id ELSE p.project_id END FROM context p WHERE p.id = $1) WHERE id IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = $0) AND context_type != 'show'", id, newParent).ExecuteNonQuery();
+    }
+
+    /// <summary>Takes a context and everything below it out of the tree; answers their ids (a JSON array).</summary>
+    public string RemoveSubtree(string id)
+    {
+        var subtree = new List<string>();
+        using (var reader = _commands.Get($"SELECT descendant_id FROM {Database.ClosureTable} WHERE ancestor_id = $0", id).ExecuteReader())
+            while (reader.Read())
+                subtree.Add(reader.GetString(0));
+        var ids = JsonSerializer.Serialize(subtree);
+        _commands.Get($"DELETE FROM {Database.ClosureTable} WHERE descendant_id IN (SELECT value FROM json_each($0))", ids).ExecuteNonQuery();
+        Forget();
+        return ids;
+    }
+
+    /// <summary>Drops what this request remembered: after a move or a delete it may be wrong.</summary>
+    public void Forget()
+    {
+        _contexts.Clear();
+        _ancestors.Clear();
+    }
+}
