@@ -21,9 +21,29 @@ internal sealed class SqlCompiler
 {
     private const int MaxInlineListValues = 200;
 
+    /// <summary>
+    /// Subqueries (has, any, in (select ...), a collection in a path) nest at most this deep.
+    /// SQLite counts each level some 40 to 110 times against its expression depth of 1,000
+    /// (measured: 23 bare levels run, 8 with 3,500 conditions at each level).
+    /// </summary>
+    public const int MaxSubqueryNesting = 8;
+
+    /// <summary>References followed in one SELECT: SQLite joins at most 64 tables, and an EXISTS adds two.</summary>
+    public const int MaxJoins = 60;
+
+    /// <summary>Keys of one order by: each is two ORDER BY terms, and SQLite allows 2,000.</summary>
+    public const int MaxOrderKeys = 32;
+
+    /// <summary>Values bound to one statement: SQLite allows 32,766.</summary>
+    public const int MaxParameters = 30000;
+
+    /// <summary>SQLite refuses longer like patterns (SQLITE_MAX_LIKE_PATTERN_LENGTH), in bytes.</summary>
+    public const int MaxLikePatternBytes = 50000;
+
     private readonly EntityModel _model;
     private readonly List<object?> _parameters = new();
     private int _aliasCounter;
+    private int _subqueryNesting;
 
     private SqlCompiler(EntityModel model) => _model = model;
 
@@ -35,6 +55,8 @@ internal sealed class SqlCompiler
         var where = compiler.TypeFilter(type, scope.Alias);
         if (query.Where != null)
             where = where + " AND (" + compiler.CompileCriteria(scope, query.Where) + ")";
+        if (query.OrderBy.Count > MaxOrderKeys)
+            throw FtrackError.Validation($"The query orders by more than {MaxOrderKeys} attributes.");
         var order = new StringBuilder();
         foreach (var key in query.OrderBy)
         {
@@ -62,6 +84,8 @@ internal sealed class SqlCompiler
 
     private string Parameter(object? value)
     {
+        if (_parameters.Count == MaxParameters)
+            throw FtrackError.Validation($"The query compares with more than {MaxParameters:N0} values; put long lists of values in one \"in (...)\" or split the query.");
         _parameters.Add(value);
         return "$" + (_parameters.Count - 1);
     }
@@ -81,8 +105,8 @@ internal sealed class SqlCompiler
 
     private string CompileCriteria(Scope scope, Criteria criteria) => criteria switch
     {
-        AndCriteria and => string.Join(" AND ", and.Parts.Select(p => "(" + CompileCriteria(scope, p) + ")")),
-        OrCriteria or => string.Join(" OR ", or.Parts.Select(p => "(" + CompileCriteria(scope, p) + ")")),
+        AndCriteria and => Balanced(and.Parts.Select(p => CompileCriteria(scope, p)).ToList(), " AND "),
+        OrCriteria or => Balanced(or.Parts.Select(p => CompileCriteria(scope, p)).ToList(), " OR "),
         NotCriteria not => "NOT (" + CompileCriteria(scope, not.Inner) + ")",
         Comparison comparison => Walk(scope, scope.Type, scope.Alias, comparison.Path.Split('.'), 0,
             (_, owner, alias, attribute, _) => Compare(ColumnOf(owner, alias, attribute, comparison.Path), attribute.Kind == AttributeKind.Scalar ? attribute.ScalarType : ScalarType.String, comparison.Operator, comparison.Value)),
@@ -92,6 +116,28 @@ internal sealed class SqlCompiler
             (_, owner, alias, attribute, _) => Membership(ColumnOf(owner, alias, attribute, membership.Path), attribute, membership)),
         _ => throw FtrackError.Server("Unknown criteria node."),
     };
+
+    /// <summary>
+    /// Joins conditions as a balanced tree, "((a AND b) AND (c AND d))": SQLite's expression depth
+    /// grows with the log of the count instead of the count (a chain of 1,000 would exceed it).
+    /// </summary>
+    private static string Balanced(List<string> parts, string op)
+    {
+        string Join(int start, int count) => count == 1
+            ? "(" + parts[start] + ")"
+            : "(" + Join(start, count / 2) + op + Join(start + count / 2, count - count / 2) + ")";
+        return Join(0, parts.Count);
+    }
+
+    /// <summary>Compiles one level of subquery, refusing nesting SQLite could not run.</summary>
+    private string Nested(Func<string> compile)
+    {
+        if (++_subqueryNesting > MaxSubqueryNesting)
+            throw FtrackError.Validation($"The query nests more than {MaxSubqueryNesting} conditions on related entities (has, any, in (select ...), a collection in a path).");
+        var sql = compile();
+        _subqueryNesting--;
+        return sql;
+    }
 
     /// <summary>
     /// Follows a dotted path: references through joins, collections through EXISTS (a condition
@@ -148,6 +194,8 @@ internal sealed class SqlCompiler
         var key = alias + "." + reference.Name + "[" + target.Name + "]";
         if (scope.JoinAliases.TryGetValue(key, out var existing))
             return existing;
+        if (scope.Joins.Count == MaxJoins)
+            throw FtrackError.Validation($"The query follows more than {MaxJoins} references at one level; split it into several queries.");
         var joined = "t" + _aliasCounter++;
         // A cast joins only rows of that type: the others read as null, so conditions on them fail.
         var cast = target == reference.Target ? "" : " AND " + TypeFilter(target, joined);
@@ -157,7 +205,7 @@ internal sealed class SqlCompiler
     }
 
     /// <summary>EXISTS over the members of a collection of the row at <paramref name="ownerAlias"/>.</summary>
-    private string Exists(string ownerAlias, AttributeDef collection, EntityType target, Func<Scope, string> inner)
+    private string Exists(string ownerAlias, AttributeDef collection, EntityType target, Func<Scope, string> inner) => Nested(() =>
     {
         var member = NewScope(target);
         var condition = inner(member);
@@ -179,17 +227,20 @@ internal sealed class SqlCompiler
                 $"EXISTS (SELECT 1 FROM {Database.ClosureTable} c{m} JOIN {target.Table.Quoted} {m} ON {m}.\"id\" = c{m}.descendant_id{joins} WHERE c{m}.ancestor_id = {ownerKey} AND c{m}.depth > 0 AND {filter} AND ({condition}))",
             _ => throw FtrackError.Server("Unknown collection shape."),
         };
-    }
+    });
 
     private string Related(Scope scope, string alias, AttributeDef attribute, EntityType? target, string path, Criteria? inner)
     {
         switch (attribute.Kind)
         {
             case AttributeKind.Reference:
-                var member = NewScope(target!);
-                var condition = inner == null ? "1" : CompileCriteria(member, inner);
-                var cast = target == attribute.Target ? "" : " AND " + TypeFilter(target!, member.Alias);
-                return $"EXISTS (SELECT 1 FROM {target!.Table.Quoted} {member.Alias}{string.Concat(member.Joins)} WHERE {member.Alias}.{Database.Quote(target.Table.PrimaryKey[0])} = {alias}.{Database.Quote(attribute.Column!)}{cast} AND ({condition}))";
+                return Nested(() =>
+                {
+                    var member = NewScope(target!);
+                    var condition = inner == null ? "1" : CompileCriteria(member, inner);
+                    var cast = target == attribute.Target ? "" : " AND " + TypeFilter(target!, member.Alias);
+                    return $"EXISTS (SELECT 1 FROM {target!.Table.Quoted} {member.Alias}{string.Concat(member.Joins)} WHERE {member.Alias}.{Database.Quote(target.Table.PrimaryKey[0])} = {alias}.{Database.Quote(attribute.Column!)}{cast} AND ({condition}))";
+                });
             case AttributeKind.Collection:
                 return Exists(alias, attribute, target!, m => inner == null ? "1" : CompileCriteria(m, inner));
             default:
@@ -218,6 +269,8 @@ internal sealed class SqlCompiler
         }
         if (op is "like" or "not_like")
         {
+            if (System.Text.Encoding.UTF8.GetByteCount(value.Text) > MaxLikePatternBytes)
+                throw FtrackError.Validation($"A like pattern may be at most {MaxLikePatternBytes:N0} bytes long; this one is {System.Text.Encoding.UTF8.GetByteCount(value.Text):N0}.");
             var pattern = Parameter(value.Kind == LiteralKind.Boolean ? (value.Boolean ? "true" : "false") : value.Text);
             return op == "like" ? $"{column} LIKE {pattern}" : $"{column} NOT LIKE {pattern}";
         }
@@ -271,7 +324,7 @@ internal sealed class SqlCompiler
     }
 
     /// <summary>A subquery selecting one attribute path (id when no select is given).</summary>
-    private string Subquery(ParsedQuery query)
+    private string Subquery(ParsedQuery query) => Nested(() =>
     {
         if (query.Projections.Count > 1)
             throw FtrackError.Validation("A subquery must select exactly one attribute.");
@@ -286,7 +339,7 @@ internal sealed class SqlCompiler
         if (query.Limit != null || query.Offset != null)
             sql += $" LIMIT {query.Limit ?? -1} OFFSET {query.Offset ?? 0}";
         return sql;
-    }
+    });
 
     /// <summary>The column a path through references ends on (for order by and subquery selects).</summary>
     private string OrderColumn(Scope scope, string path, bool allowReference = false)
