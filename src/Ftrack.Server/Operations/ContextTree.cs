@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using Ftrack.Server.Api;
@@ -7,9 +8,10 @@ using Ftrack.Server.Storage;
 namespace Ftrack.Server.Operations;
 
 /// <summary>
-/// The context tree of one request's transaction: where a new context hangs (its parent must
-/// exist; its project follows from the parent) and the closure table that answers ancestors,
-/// descendants and link without walking <c>parent_id</c> row by row.
+/// The context tree of one request's transaction: where a context may hang (a project at the
+/// top, everything else below an existing parent and in its project, never below itself) and
+/// the closure table that answers ancestors, descendants and link without walking
+/// <c>parent_id</c> row by row.
 /// </summary>
 internal sealed class ContextTree
 {
@@ -21,26 +23,78 @@ internal sealed class ContextTree
     public ContextTree(PreparedCommands commands) => _commands = commands;
 
     /// <summary>
-    /// Sets a new context's project: a project is its own; anything else needs an existing
-    /// parent and belongs to the parent's project.
+    /// Where a new context hangs: a project at the top, without a parent; anything else below an
+    /// existing parent, in the parent's project (which is set here, and refused if the client
+    /// named another). <paramref name="given"/> holds the attribute names the client used.
     /// </summary>
-    public void Place(EntityType type, Dictionary<string, object?> values)
+    public void Place(EntityType type, Dictionary<string, object?> values, IReadOnlyDictionary<string, string> given)
     {
+        string Name(string column) => given.GetValueOrDefault(column, column);
         if (type.Name == "Project")
         {
-            values["project_id"] = values["id"];
+            RefuseProjectParent(values, Name);
+            // A project is its own project (CreateDefaults sets it): only its own id may be given.
+            if (values.GetValueOrDefault("project_id") is { } project && !Equals(project, values.GetValueOrDefault("id")))
+                throw FtrackError.Validation($"Attribute \"{Name("project_id")}\" of a new Project cannot be {project}: a project is its own project; leave it out.");
             return;
         }
         if (values.GetValueOrDefault("parent_id") is not string parentId)
-            throw FtrackError.Validation($"A {type.Name} needs a parent (a project or another context).");
+            throw FtrackError.Validation($"A {type.Name} needs a parent (a project or another context): attribute \"{Name("parent_id")}\" is missing or null.");
+        var expected = ProjectBelow(parentId, type, Name("parent_id"));
+        RefuseOtherProject(type, values, Name, expected);
+        values["project_id"] = expected;
+    }
+
+    /// <summary>
+    /// Refuses an update that would break the tree: a project given a parent, a typed context
+    /// left without one or moved below itself, a project_id its parent chain contradicts.
+    /// </summary>
+    public void CheckUpdate(EntityType type, string id, IReadOnlyDictionary<string, object?> stored, Dictionary<string, object?> values, IReadOnlyDictionary<string, string> given)
+    {
+        string Name(string column) => given.GetValueOrDefault(column, column);
+        if (type.Name == "Project")
+        {
+            RefuseProjectParent(values, Name);
+            RefuseOtherProject(type, values, Name, id);
+            return;
+        }
+        var expected = stored["project_id"] as string;
+        if (values.TryGetValue("parent_id", out var parent) && !Equals(parent, stored["parent_id"]))
+        {
+            if (parent is not string parentId)
+                throw FtrackError.Validation($"Attribute \"{Name("parent_id")}\" of {type.Name} cannot be null: a {type.Name} hangs below a project or another context.");
+            if (_commands.Get($"SELECT EXISTS (SELECT 1 FROM {Database.ClosureTable} WHERE ancestor_id = $0 AND descendant_id = $1)", id, parentId).ExecuteScalar() is long and 1)
+                throw FtrackError.Validation($"Attribute \"{Name("parent_id")}\" of {type.Name} cannot be {parentId}: that is the {type.Name} itself or one of its descendants.");
+            expected = ProjectBelow(parentId, type, Name("parent_id"));
+        }
+        RefuseOtherProject(type, values, Name, expected);
+    }
+
+    private static void RefuseProjectParent(Dictionary<string, object?> values, Func<string, string> name)
+    {
+        if (values.GetValueOrDefault("parent_id") != null)
+            throw FtrackError.Validation($"Attribute \"{name("parent_id")}\" of a Project must be null: a project is at the top of the tree.");
+    }
+
+    /// <summary>project_id follows from the tree: it may be given only as the value the tree gives it.</summary>
+    private static void RefuseOtherProject(EntityType type, Dictionary<string, object?> values, Func<string, string> name, string? expected)
+    {
+        if (values.TryGetValue("project_id", out var project) && !Equals(project, expected))
+            throw FtrackError.Validation($"Attribute \"{name("project_id")}\" of {type.Name} cannot be {project ?? "null"}: it is {expected}, "
+                + (type.Name == "Project" ? "the project itself." : "the project at the top of its parents; move it by changing its parent."));
+    }
+
+    /// <summary>The project a context below this parent belongs to; the parent must exist.</summary>
+    private string? ProjectBelow(string parentId, EntityType type, string attribute)
+    {
         if (!_contexts.TryGetValue(parentId, out var parent))
         {
             using var reader = _commands.Get("SELECT context_type, project_id FROM context WHERE id = $0", parentId).ExecuteReader();
             if (!reader.Read())
-                throw FtrackError.Validation($"The parent {parentId} of the new {type.Name} does not exist.");
+                throw FtrackError.Validation($"Attribute \"{attribute}\" of {type.Name} references Context {parentId}, which does not exist.");
             _contexts[parentId] = parent = (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
         }
-        values["project_id"] = parent.ContextType == "show" ? parentId : parent.ProjectId;
+        return parent.ContextType == "show" ? parentId : parent.ProjectId;
     }
 
     /// <summary>
@@ -72,20 +126,12 @@ internal sealed class ContextTree
         return ancestors;
     }
 
-    /// <summary>Re-hangs a context and its subtree under a new parent in the closure table.</summary>
-    public void Move(string id, string? newParent)
+    /// <summary>Re-hangs a context and its subtree under a new parent (checked by <see cref="CheckUpdate"/>) in the closure table.</summary>
+    public void Move(string id, string newParent)
     {
-        if (newParent != null)
-        {
-            using var reader = _commands.Get($"SELECT 1 FROM {Database.ClosureTable} WHERE ancestor_id = $0 AND descendant_id = $1", id, newParent).ExecuteReader();
-            if (reader.Read())
-                throw FtrackError.Validation("A context cannot be moved below itself or one of its descendants.");
-        }
         Forget();
         var closure = Database.ClosureTable;
         _commands.Get($"DELETE FROM {closure} WHERE descendant_id IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = $0) AND ancestor_id NOT IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = $0)", id).ExecuteNonQuery();
-        if (newParent == null)
-            return;
         _commands.Get($"INSERT INTO {closure} (ancestor_id, descendant_id, depth) SELECT a.ancestor_id, d.descendant_id, a.depth + d.depth + 1 FROM {closure} a, {closure} d WHERE a.descendant_id = $1 AND d.ancestor_id = $0", id, newParent).ExecuteNonQuery();
         // Everything below moves to the new parent's project.
         _commands.Get($"UPDATE context SET project_id = (SELECT CASE WHEN p.context_type = 'show' THEN p.id ELSE p.project_id END FROM context p WHERE p.id = $1) WHERE id IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = $0) AND context_type != 'show'", id, newParent).ExecuteNonQuery();

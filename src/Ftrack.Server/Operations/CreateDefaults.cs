@@ -28,7 +28,8 @@ internal sealed class CreateDefaults
     /// </summary>
     private static readonly Dictionary<string, (string Column, bool ReplacesNull, Default Value)[]> ByType = new()
     {
-        ["Project"] = [("status", false, (_, _) => "active"), ("full_name", false, (_, v) => v.GetValueOrDefault("name"))],
+        // A project is its own project; other contexts have theirs from the tree (ContextTree.Place).
+        ["Project"] = [("project_id", true, (_, v) => v["id"]), ("status", false, (_, _) => "active"), ("full_name", false, (_, v) => v.GetValueOrDefault("name"))],
         ["TypedContext"] = [("status_id", true, (d, v) => d.FirstStatus(v.GetValueOrDefault("project_id") as string))],
         ["AssetVersion"] =
         [
@@ -44,14 +45,12 @@ internal sealed class CreateDefaults
     private static readonly ConcurrentDictionary<EntityType, (string Column, object? Value, bool NewId)[]> SchemaDefaultsByType = new();
 
     private readonly PreparedCommands _commands;
-    private readonly ContextTree _tree;
     private readonly string? _userId;
     private readonly Dictionary<string, string?> _firstStatus = new();
 
-    public CreateDefaults(PreparedCommands commands, ContextTree tree, string? userId)
+    public CreateDefaults(PreparedCommands commands, string? userId)
     {
         _commands = commands;
-        _tree = tree;
         _userId = userId;
     }
 
@@ -66,9 +65,6 @@ internal sealed class CreateDefaults
             values["created_at"] = ValueCodec.Now();
         if (type.Attributes.ContainsKey("created_by_id") && !values.ContainsKey("created_by_id"))
             values["created_by_id"] = _userId;
-        // The project comes from the parent, and the first status from the project's workflow.
-        if (type.IsContext)
-            _tree.Place(type, values);
         foreach (var name in type.Lineage)
         {
             foreach (var (column, replacesNull, value) in ByType.GetValueOrDefault(name) ?? [])

@@ -17,6 +17,7 @@ namespace Ftrack.Server.Operations;
 /// </summary>
 internal sealed class EntityWriter
 {
+    private readonly EntityModel _model;
     private readonly PreparedCommands _commands;
     // Per-request cache: a batch of thousands of creates checks the same references over and over.
     private readonly HashSet<(string Table, string Key)> _existing = new();
@@ -27,10 +28,11 @@ internal sealed class EntityWriter
 
     public EntityWriter(EntityModel model, PreparedCommands commands, ResponseIdentityMap map, string? userId)
     {
+        _model = model;
         _commands = commands;
         _map = map;
         _tree = new ContextTree(commands);
-        _defaults = new CreateDefaults(commands, _tree, userId);
+        _defaults = new CreateDefaults(commands, userId);
         _cascade = new DeleteCascade(model, commands, _tree);
     }
 
@@ -41,12 +43,17 @@ internal sealed class EntityWriter
         if (data.ValueKind != JsonValueKind.Object)
             throw FtrackError.Validation("entity_data must be an object.");
         var values = new Dictionary<string, object?>();
+        var given = new Dictionary<string, string>();
         foreach (var property in data.EnumerateObject())
         {
             if (property.Name == "__entity_type__")
                 continue;
-            Assign(type, property.Name, property.Value, values, isUpdate: false);
+            Assign(type, property.Name, property.Value, values, given, isUpdate: false);
         }
+        EnsureKindKept(type, values, given, type.Classifiers.ToDictionary(c => c.Column, c => (object?)c.Value));
+        // Before the defaults: a new context's first status comes from the project its parent gives it.
+        if (type.IsContext)
+            _tree.Place(type, values, given);
         _defaults.Apply(type, values);
         ValidateRequired(type, values);
         ValidateReferences(type, values);
@@ -85,8 +92,11 @@ internal sealed class EntityWriter
         if (data.ValueKind != JsonValueKind.Object)
             throw FtrackError.Validation("entity_data must be an object.");
         var keyValues = ReadKey(type, key);
-        var existing = Find(type, keyValues);
+        // The rules are those of the row's own type, also when it is updated through a supertype.
+        var stored = Find(type, keyValues);
+        type = stored.Type;
         var values = new Dictionary<string, object?>();
+        var given = new Dictionary<string, string>();
         var changed = new List<string>();
         foreach (var property in data.EnumerateObject())
         {
@@ -97,9 +107,12 @@ internal sealed class EntityWriter
                 continue;
             if (type.Immutable.Contains(property.Name))
                 throw FtrackError.Validation($"Attribute \"{property.Name}\" of \"{type.Name}\" is immutable and cannot be updated.");
-            var attribute = Assign(type, property.Name, property.Value, values, isUpdate: true);
+            var attribute = Assign(type, property.Name, property.Value, values, given, isUpdate: true);
             changed.Add(attribute.Kind == AttributeKind.Reference ? ScalarNameOf(type, attribute.Column!) : attribute.Name);
         }
+        EnsureKindKept(type, values, given, stored.Values.Where(v => ClassifierColumns(type.Table).Contains(v.Key)).ToDictionary());
+        if (type.IsContext)
+            _tree.CheckUpdate(type, (string)keyValues[0]!, stored.Values, values, given);
         foreach (var (column, value) in values)
         {
             var attribute = type.Attributes.Values.FirstOrDefault(a => a.Kind == AttributeKind.Scalar && a.Column == column);
@@ -113,8 +126,8 @@ internal sealed class EntityWriter
         var set = string.Join(", ", columns.Select((c, i) => $"{Database.Quote(c)} = ${i}"));
         var where = string.Join(" AND ", type.Table.PrimaryKey.Select((k, i) => $"{Database.Quote(k)} = ${columns.Count + i}"));
         _commands.Get($"UPDATE {type.Table.Quoted} SET {set} WHERE {where}", columns.Select(c => values[c]).Concat(keyValues).ToArray()).ExecuteNonQuery();
-        if (type.IsContext && values.TryGetValue("parent_id", out var newParent) && !Equals(newParent, existing))
-            _tree.Move((string)keyValues[0]!, newParent as string);
+        if (type.IsContext && values.TryGetValue("parent_id", out var newParent) && !Equals(newParent, stored.Values["parent_id"]))
+            _tree.Move((string)keyValues[0]!, (string)newParent!);
         return (keyValues, changed.Distinct().ToList());
     }
 
@@ -128,10 +141,16 @@ internal sealed class EntityWriter
         _cascade.Delete(type, keyValues);
     }
 
-    private AttributeDef Assign(EntityType type, string name, JsonElement value, Dictionary<string, object?> values, bool isUpdate)
+    /// <summary>
+    /// Sets a stored value from a JSON attribute value; <paramref name="given"/> remembers which
+    /// attribute name the client used for the column (parent or parent_id), so errors name it.
+    /// </summary>
+    private AttributeDef Assign(EntityType type, string name, JsonElement value, Dictionary<string, object?> values, Dictionary<string, string> given, bool isUpdate)
     {
         if (!type.Attributes.TryGetValue(name, out var attribute))
             throw FtrackError.Validation($"Unknown attribute \"{name}\" on entity type \"{type.Name}\".");
+        if (attribute.Column != null)
+            given[attribute.Column] = name;
         switch (attribute.Kind)
         {
             case AttributeKind.Scalar:
@@ -224,17 +243,42 @@ internal sealed class EntityWriter
         return parts.Select(p => (object?)p.GetString()).ToArray();
     }
 
-    /// <summary>Fails with NoResultFoundError unless a row of this type has the key; returns its parent_id for contexts.</summary>
-    private object? Find(EntityType type, object?[] keyValues)
+    /// <summary>
+    /// The columns that decide which type a row of a shared table is (context_type,
+    /// object_type_id, resource_type, system_type): changing one would turn the entity into
+    /// another kind of entity, with other required attributes and another place in the tree.
+    /// </summary>
+    private static HashSet<string> ClassifierColumns(TableDef table) =>
+        table.Members.SelectMany(m => m.Classifiers).Select(c => c.Column).ToHashSet();
+
+    private static void EnsureKindKept(EntityType type, Dictionary<string, object?> values, Dictionary<string, string> given, Dictionary<string, object?> kind)
     {
+        foreach (var (column, value) in kind)
+        {
+            if (values.TryGetValue(column, out var requested) && !Equals(requested, value))
+                throw FtrackError.Validation($"Attribute \"{given[column]}\" of {type.Name} cannot be {(requested == null ? "null" : $"\"{FtrackError.Shorten(requested.ToString()!)}\"")}: it decides what kind of entity this is, and a {type.Name} has \"{value}\".");
+        }
+    }
+
+    /// <summary>A stored row: its own type (from its classifiers) and the columns the update rules look at.</summary>
+    private sealed record StoredRow(EntityType Type, Dictionary<string, object?> Values);
+
+    /// <summary>Fails with NoResultFoundError unless a row of this type has the key.</summary>
+    private StoredRow Find(EntityType type, object?[] keyValues)
+    {
+        var columns = ClassifierColumns(type.Table).ToList();
+        if (type.IsContext)
+            columns.AddRange(["parent_id", "project_id"]);
         var where = string.Join(" AND ", type.Table.PrimaryKey.Select((k, i) => $"{Database.Quote(k)} = ${i}"));
         var filter = string.Concat(type.Classifiers.Select((c, i) => $" AND {Database.Quote(c.Column)} = ${keyValues.Length + i}"));
-        var select = type.IsContext ? "parent_id" : "1";
+        var select = columns.Count == 0 ? "1" : string.Join(", ", columns.Select(Database.Quote));
         using var reader = _commands.Get($"SELECT {select} FROM {type.Table.Quoted} WHERE {where}{filter}",
             keyValues.Concat(type.Classifiers.Select(c => (object?)c.Value)).ToArray()).ExecuteReader();
         if (!reader.Read())
             throw FtrackError.NotFound($"No {type.Name} found with key {Describe(keyValues)}.");
-        return reader.IsDBNull(0) ? null : reader.GetValue(0);
+        var row = columns.Select((_, i) => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray();
+        var rowType = type.Table.ClassifiedMembers.Count == 0 ? type : _model.ResolveRowType(type.Table, row, columns.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i));
+        return new StoredRow(rowType.IsA(type) ? rowType : type, columns.Select((c, i) => (c, row[i])).ToDictionary(p => p.c, p => p.Item2));
     }
 
     private static string Describe(object?[] keyValues) => "[" + string.Join(", ", keyValues.Select(k => "\"" + k + "\"")) + "]";
