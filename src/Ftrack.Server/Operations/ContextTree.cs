@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Text.Json;
 using Ftrack.Server.Api;
 using Ftrack.Server.Schema;
 using Ftrack.Server.Storage;
@@ -137,17 +136,21 @@ internal sealed class ContextTree
         _commands.Get($"UPDATE context SET project_id = (SELECT CASE WHEN p.context_type = 'show' THEN p.id ELSE p.project_id END FROM context p WHERE p.id = $1) WHERE id IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = $0) AND context_type != 'show'", id, newParent).ExecuteNonQuery();
     }
 
-    /// <summary>Takes a context and everything below it out of the tree; answers their ids (a JSON array).</summary>
-    public string RemoveSubtree(string id)
+    /// <summary>A context and everything below it.</summary>
+    public List<string> Subtree(string id)
     {
         var subtree = new List<string>();
         using (var reader = _commands.Get($"SELECT descendant_id FROM {Database.ClosureTable} WHERE ancestor_id = $0", id).ExecuteReader())
             while (reader.Read())
                 subtree.Add(reader.GetString(0));
-        var ids = JsonSerializer.Serialize(subtree);
-        _commands.Get($"DELETE FROM {Database.ClosureTable} WHERE descendant_id IN (SELECT value FROM json_each($0))", ids).ExecuteNonQuery();
+        return subtree;
+    }
+
+    /// <summary>Takes deleted contexts (a JSON array of ids, whole subtrees) out of the closure table.</summary>
+    public void Remove(string idsJson)
+    {
+        _commands.Get($"DELETE FROM {Database.ClosureTable} WHERE descendant_id IN (SELECT value FROM json_each($0))", idsJson).ExecuteNonQuery();
         Forget();
-        return ids;
     }
 
     /// <summary>Drops what this request remembered: after a move or a delete it may be wrong.</summary>

@@ -33,7 +33,7 @@ internal sealed class EntityWriter
         _map = map;
         _tree = new ContextTree(commands);
         _defaults = new CreateDefaults(commands, userId);
-        _cascade = new DeleteCascade(model, commands, _tree);
+        _cascade = new DeleteCascade(model, commands, _tree, userId);
     }
 
     public EntityRecord Create(EntityType type, JsonElement data)
@@ -207,20 +207,20 @@ internal sealed class EntityWriter
         }
     }
 
-    /// <summary>Every foreign key set must name an existing row of the referenced table.</summary>
+    /// <summary>Every foreign key set must name an existing row of the referenced table (or the row itself: a project's project).</summary>
     private void ValidateReferences(EntityType type, Dictionary<string, object?> values)
     {
-        foreach (var attribute in type.Attributes.Values)
+        foreach (var foreignKey in type.ForeignKeys)
         {
-            if (attribute.Kind != AttributeKind.Reference || !values.TryGetValue(attribute.Column!, out var key) || key == null)
+            if (!values.TryGetValue(foreignKey.Column, out var key) || key == null)
                 continue;
-            var table = attribute.Target!.Table;
-            if (_existing.Contains((table.Name, key.ToString()!)))
+            var table = foreignKey.Target.Table;
+            if (_existing.Contains((table.Name, key.ToString()!)) || (table == type.Table && Equals(key, values.GetValueOrDefault(table.PrimaryKey[0]))))
                 continue;
             if (Exists(table, [key]))
                 _existing.Add((table.Name, key.ToString()!));
             else
-                throw FtrackError.Validation($"Attribute \"{attribute.Name}\" of {type.Name} references {attribute.Target.Name} {key}, which does not exist.");
+                throw FtrackError.Validation($"Attribute \"{foreignKey.Name}\" of {type.Name} references {foreignKey.Target.Name} {key}, which does not exist.");
         }
     }
 

@@ -104,7 +104,10 @@ internal static class ModelBuilder
             table.PrimaryKey.AddRange(table.Members[0].PrimaryKey);
         }
         foreach (var type in model.Types.Values)
+        {
             AddProjectionLists(type);
+            AddForeignKeys(model, type);
+        }
         return model;
     }
 
@@ -220,6 +223,29 @@ internal static class ModelBuilder
         if (targetColumn == null || !target.Table.Columns.ContainsKey(targetColumn))
             return new AttributeDef { Name = name, Kind = AttributeKind.Unsupported, Target = target };
         return new AttributeDef { Name = name, Kind = AttributeKind.Collection, Target = target, Shape = CollectionShape.ForeignKeyOnTarget, TargetColumn = targetColumn, MemberFilter = filter };
+    }
+
+    /// <summary>
+    /// A reference's column, or a scalar the schema describes as "Foreign key(s): Type.id" with no
+    /// reference beside it (the link tables). The key of a subtype's row naming its base row
+    /// (FileComponent.id) is the row itself, not a foreign key.
+    /// </summary>
+    private static void AddForeignKeys(EntityModel model, EntityType type)
+    {
+        foreach (var attribute in type.Attributes.Values.Where(a => a.Kind == AttributeKind.Reference))
+            type.ForeignKeys.Add(new ForeignKey(attribute.Name, attribute.Column!, attribute.Target!, type.Required.Contains(attribute.Column!)));
+        foreach (var (name, node) in type.Schema["properties"]!.AsObject())
+        {
+            if ((string?)node!["format"] != "foreign_key" || type.ForeignKeys.Any(k => k.Column == name)
+                || type.Attributes.GetValueOrDefault(name) is not { Kind: AttributeKind.Scalar })
+                continue;
+            var description = (string?)node["description"] ?? "";
+            const string prefix = "Foreign key(s): ";
+            if (!description.StartsWith(prefix, StringComparison.Ordinal) || model.Find(description[prefix.Length..].Split('.')[0]) is not { } target)
+                continue;
+            if (target.Table != type.Table || !type.PrimaryKey.Contains(name))
+                type.ForeignKeys.Add(new ForeignKey(name, name, target, type.Required.Contains(name)));
+        }
     }
 
     private static void AddProjectionLists(EntityType type)
