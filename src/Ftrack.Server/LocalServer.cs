@@ -32,10 +32,11 @@ public sealed class LocalServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
-    private LocalServer(WebApplication app, Database database, string url, string apiUser, string apiKey)
+    private LocalServer(WebApplication app, Database database, BatchExecutor executor, string url, string apiUser, string apiKey)
     {
         _app = app;
         _database = database;
+        PageCursors = executor.PageCursors;
         Url = url;
         ApiUser = apiUser;
         ApiKey = apiKey;
@@ -47,6 +48,9 @@ public sealed class LocalServer : IAsyncDisposable
     public string ApiUser { get; }
 
     public string ApiKey { get; }
+
+    /// <summary>The remembered page ends of queries (tests read its accounting).</summary>
+    internal Query.PageCursorCache PageCursors { get; }
 
     /// <summary>The line the PowerShell module parses from the first line of stdout.</summary>
     public string ListeningLine => $"Ftrack local server listening url={Url} api_user={ApiUser} api_key={ApiKey}";
@@ -90,7 +94,7 @@ public sealed class LocalServer : IAsyncDisposable
             var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
             var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
                 : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-            var server = new LocalServer(app, database, $"http://{host}:{port}", user, key);
+            var server = new LocalServer(app, database, executor, $"http://{host}:{port}", user, key);
             app.Lifetime.ApplicationStopping.Register(() => server._hostStopped.TrySetResult());
             if (options.ParentProcessId is { } parent)
                 _ = server.WatchParentAsync(parent);

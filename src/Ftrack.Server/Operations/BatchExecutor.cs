@@ -31,6 +31,9 @@ internal sealed class BatchExecutor
     private readonly ServedSchemas _schemas;
     private readonly PageCursorCache _cursors = new();
 
+    /// <summary>The remembered page ends (tests read its accounting).</summary>
+    internal PageCursorCache PageCursors => _cursors;
+
     public BatchExecutor(Database database, ServedSchemas schemas)
     {
         _database = database;

@@ -44,7 +44,7 @@ internal sealed class EntityLoader
         var offset = query.Offset ?? 0;
         var sql = $"SELECT {string.Join(", ", columns.Select(c => compiled.RootAlias + "." + Database.Quote(c)))}, {compiled.RootAlias}.rowid FROM {compiled.From} WHERE {compiled.Where}";
         // Without "order by" rows come in rowid order, so a remembered page end replaces OFFSET.
-        var cursorKey = _cursors != null && query.OrderBy.Count == 0 && query.Limit != null ? sql + "\u0001" + string.Join("\u0001", compiled.Parameters) : null;
+        var cursorKey = _cursors != null && query.OrderBy.Count == 0 && query.Limit != null ? PageCursorCache.KeyOf(sql, compiled.Parameters) : null;
         var writeVersion = cursorKey != null ? WriteVersion() : 0;
         long cursor = 0;
         var useCursor = cursorKey != null && offset > 0 && _cursors!.TryGet(cursorKey, writeVersion, offset, out cursor);
