@@ -74,7 +74,8 @@ public sealed class LocalServer : IAsyncDisposable
             var executor = new BatchExecutor(database, schemas);
             await SeedIfNewAsync(database, executor, options);
             var (user, key, userId) = AdminCredentials.Ensure(database, options.ApiUser, options.ApiKey);
-            var endpoint = new ApiEndpoint(executor, user, key, userId);
+            var handler = new ApiHandler(executor, user, key, userId,
+                new BodyLimits(options.MaxRequestBodyBytes, options.MinRequestBodyBytesPerSecond, options.RequestBodyGracePeriod));
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
             // Stdout belongs to the listening line the module parses; the host must not log there.
@@ -82,13 +83,15 @@ public sealed class LocalServer : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(address, options.Port);
-                kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+                // The handler reads bodies within its own limits (RequestBody): Kestrel's would
+                // answer "too large" with a reset and "too slow" with an empty 408.
+                kestrel.Limits.MaxRequestBodySize = null;
+                kestrel.Limits.MinRequestBodyDataRate = null;
                 kestrel.AddServerHeader = false;
             });
             var app = builder.Build();
-            app.MapPost("/api", endpoint.HandleAsync);
-            app.MapFallback(context => ApiEndpoint.WriteErrorAsync(context,
-                new FtrackError("ServerError", "Not found: this server answers POST /api only.", 404), StatusCodes.Status404NotFound));
+            app.MapPost("/api", context => AspNetApi.HandleAsync(handler, context));
+            app.MapFallback(AspNetApi.NotFoundAsync);
             await app.StartAsync();
 
             var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;

@@ -35,6 +35,15 @@ public sealed class ServerOptions
     /// <summary>Largest accepted request body, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// A request body slower than this on average, once <see cref="RequestBodyGracePeriod"/> has
+    /// passed, is refused (bytes per second; Kestrel's default), so a stalled client cannot hold
+    /// a worker forever.
+    /// </summary>
+    public double MinRequestBodyBytesPerSecond { get; set; } = 240;
+
+    public TimeSpan RequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     public static ServerOptions Parse(IReadOnlyList<string> args)
     {
         var options = new ServerOptions();

@@ -109,7 +109,7 @@ internal sealed class SqlCompiler
         OrCriteria or => Balanced(or.Parts.Select(p => CompileCriteria(scope, p)).ToList(), " OR "),
         NotCriteria not => "NOT (" + CompileCriteria(scope, not.Inner) + ")",
         Comparison comparison => Walk(scope, scope.Type, scope.Alias, comparison.Path.Split('.'), 0,
-            (_, owner, alias, attribute, _) => Compare(ColumnOf(owner, alias, attribute, comparison.Path), attribute.Kind == AttributeKind.Scalar ? attribute.ScalarType : ScalarType.String, comparison.Operator, comparison.Value)),
+            (_, owner, alias, attribute, _) => Compare(ColumnOf(owner, alias, attribute, comparison.Path), attribute, comparison.Operator, comparison.Value)),
         RelationCriteria relation => Walk(scope, scope.Type, scope.Alias, relation.Path.Split('.'), 0,
             (outer, _, alias, attribute, target) => Related(outer, alias, attribute, target, relation.Path, relation.Inner)),
         InCriteria membership => Walk(scope, scope.Type, scope.Alias, membership.Path.Split('.'), 0,
@@ -256,7 +256,7 @@ internal sealed class SqlCompiler
         _ => throw FtrackError.Validation($"\"{path}\" cannot be used in a filter (computed or not stored by this local server)."),
     };
 
-    private string Compare(string column, ScalarType type, string op, Literal value)
+    private string Compare(string column, AttributeDef attribute, string op, Literal value)
     {
         if (value.Kind == LiteralKind.None)
         {
@@ -275,27 +275,32 @@ internal sealed class SqlCompiler
             return op == "like" ? $"{column} LIKE {pattern}" : $"{column} NOT LIKE {pattern}";
         }
         var sqlOp = op switch { "is" => "=", "is_not" => "!=", _ => op };
-        return $"{column} {sqlOp} {Parameter(Convert(value, type))}";
+        return $"{column} {sqlOp} {Parameter(Convert(value, attribute))}";
     }
 
-    /// <summary>The stored form of a literal compared with a column of the given type.</summary>
-    private static object? Convert(Literal value, ScalarType type)
+    /// <summary>The stored form of a literal compared with an attribute; a literal that is not of its type names it.</summary>
+    private static object? Convert(Literal value, AttributeDef attribute)
     {
+        var type = attribute.Kind == AttributeKind.Scalar ? attribute.ScalarType : ScalarType.String;
+        FtrackError NotA(string what) => FtrackError.Validation($"Attribute \"{attribute.Name}\" is compared with \"{FtrackError.Shorten(value.Text)}\", which is not {what}.");
         switch (type)
         {
             case ScalarType.DateTime:
-                return ValueCodec.ParseDateTime(value.Text, "datetime");
+                return ValueCodec.ParseDateTime(value.Text, attribute.Name);
             case ScalarType.Boolean:
                 if (value.Kind == LiteralKind.Boolean) return value.Boolean ? 1L : 0L;
                 if (value.Kind == LiteralKind.Number) return value.Number != 0 ? 1L : 0L;
                 if (bool.TryParse(value.Text, out var flag)) return flag ? 1L : 0L;
-                throw FtrackError.Validation($"\"{value.Text}\" is not a boolean.");
+                throw NotA("a boolean");
             case ScalarType.Integer:
             case ScalarType.Number:
                 if (value.Kind == LiteralKind.Boolean) return value.Boolean ? 1L : 0L;
                 var number = value.Kind == LiteralKind.Number ? value.Number
                     : double.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed
-                    : throw FtrackError.Validation($"\"{value.Text}\" is not a number.");
+                    : throw NotA("a number");
+                // NaN and infinity (from "NaN", "Infinity" or too many digits) compare with nothing in SQLite.
+                if (!double.IsFinite(number))
+                    throw NotA("a finite number");
                 return number == Math.Floor(number) && Math.Abs(number) < 9e15 ? (long)number : number;
             default:
                 return value.Kind == LiteralKind.Boolean ? (value.Boolean ? "True" : "False") : value.Text;
@@ -304,11 +309,10 @@ internal sealed class SqlCompiler
 
     private string Membership(string column, AttributeDef attribute, InCriteria membership)
     {
-        var type = attribute.Kind == AttributeKind.Scalar ? attribute.ScalarType : ScalarType.String;
         var keyword = membership.Negated ? "NOT IN" : "IN";
         if (membership.Subquery != null)
             return $"{column} {keyword} ({Subquery(membership.Subquery)})";
-        var converted = membership.Values!.Where(v => v.Kind != LiteralKind.None).Select(v => Convert(v, type)).ToList();
+        var converted = membership.Values!.Where(v => v.Kind != LiteralKind.None).Select(v => Convert(v, attribute)).ToList();
         var hasNone = membership.Values!.Any(v => v.Kind == LiteralKind.None);
         string list;
         if (converted.Count == 0)
