@@ -73,8 +73,8 @@ public sealed class LocalServer : IAsyncDisposable
             var schemas = ServedSchemas.Instance;
             var executor = new BatchExecutor(database, schemas);
             await SeedIfNewAsync(database, executor, options);
-            var (user, key, userId) = AdminCredentials.Ensure(database, options.ApiUser, options.ApiKey);
-            var handler = new ApiHandler(executor, user, key, userId,
+            var credentials = AdminCredentials.Ensure(database, options.ApiUser, options.ApiKey);
+            var handler = new ApiHandler(executor, credentials,
                 new BodyLimits(options.MaxRequestBodyBytes, options.MinRequestBodyBytesPerSecond, options.RequestBodyGracePeriod));
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -97,7 +97,7 @@ public sealed class LocalServer : IAsyncDisposable
             var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
             var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
                 : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-            var server = new LocalServer(app, database, executor, $"http://{host}:{port}", user, key);
+            var server = new LocalServer(app, database, executor, $"http://{host}:{port}", credentials.User, credentials.AnnouncedKey);
             app.Lifetime.ApplicationStopping.Register(() => server._hostStopped.TrySetResult());
             if (options.ParentProcessId is { } parent)
                 _ = server.WatchParentAsync(parent);

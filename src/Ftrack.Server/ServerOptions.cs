@@ -23,7 +23,11 @@ public sealed class ServerOptions
 
     public string ApiUser { get; set; } = AdminCredentials.DefaultUserName;
 
-    /// <summary>Null: keep the key stored in an existing database, else generate a random one.</summary>
+    /// <summary>
+    /// The key to store (as a hash) and announce. Null: announce a random key; it is stored
+    /// when the database holds no key for the user yet, else it works for this run beside the
+    /// stored one (see AdminCredentials).
+    /// </summary>
     public string? ApiKey { get; set; }
 
     /// <summary>Exit when this process ends (checked every second).</summary>

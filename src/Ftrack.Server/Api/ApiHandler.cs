@@ -39,18 +39,14 @@ internal sealed class ApiHandler
     private static readonly JsonSerializerOptions ErrorJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly BatchExecutor _executor;
-    private readonly string _apiUser;
-    private readonly string _apiKey;
-    private readonly string _userId;
+    private readonly Storage.AdminCredentials _credentials;
     private readonly BodyLimits _limits;
     private readonly ConcurrentDictionary<string, string> _sessions = new();
 
-    public ApiHandler(BatchExecutor executor, string apiUser, string apiKey, string userId, BodyLimits limits)
+    public ApiHandler(BatchExecutor executor, Storage.AdminCredentials credentials, BodyLimits limits)
     {
         _executor = executor;
-        _apiUser = apiUser;
-        _apiKey = apiKey;
-        _userId = userId;
+        _credentials = credentials;
         _limits = limits;
     }
 
@@ -70,7 +66,7 @@ internal sealed class ApiHandler
             if (body.Error != null)
                 return Error(body.Error, strict ? body.Error.StrictStatus : 200, headers, body.CloseConnection);
             using var document = RequestJson.Parse(body.Body);
-            var result = await _executor.ExecuteAsync(document.RootElement, _userId, denormalize);
+            var result = await _executor.ExecuteAsync(document.RootElement, _credentials.UserId, denormalize);
             return new ApiResponse(200, result, headers);
         }
         catch (FtrackError error)
@@ -105,12 +101,12 @@ internal sealed class ApiHandler
     {
         var user = request.Header("ftrack-user") ?? "";
         var key = request.Header("ftrack-api-key") ?? "";
-        if (user.Length == 0 || !Storage.AdminCredentials.Matches(_apiUser, user))
+        if (user.Length == 0 || !Storage.AdminCredentials.Matches(_credentials.User, user))
             return false;
         var cookie = request.Cookie(SessionCookie);
         if (key.Length > 0)
         {
-            if (!Storage.AdminCredentials.Matches(_apiKey, key))
+            if (!_credentials.Keys.Verify(key))
                 return false;
             if (!(cookie != null && _sessions.ContainsKey(cookie)))
             {

@@ -37,6 +37,7 @@ internal sealed class Database : IDisposable
         else
         {
             ExistedBefore = System.IO.File.Exists(path);
+            RestrictToOwner(path!);
             ConnectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = path,
@@ -54,6 +55,23 @@ internal sealed class Database : IDisposable
             CreateTables(connection);
             AddMissingColumns(connection);
         }
+    }
+
+    /// <summary>
+    /// The file holds the studio's data and the key's hash: only its owner may read it. SQLite
+    /// creates the -wal, -shm and -journal files with the database file's mode, so creating that
+    /// one as 0600 covers them; files an older server left readable are narrowed.
+    /// </summary>
+    private static void RestrictToOwner(string path)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        const System.IO.UnixFileMode ownerOnly = System.IO.UnixFileMode.UserRead | System.IO.UnixFileMode.UserWrite;
+        if (!System.IO.File.Exists(path))
+            new System.IO.FileStream(path, new System.IO.FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = System.IO.FileAccess.Write, UnixCreateMode = ownerOnly }).Dispose();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+            if (System.IO.File.Exists(file))
+                System.IO.File.SetUnixFileMode(file, ownerOnly);
     }
 
     public EntityModel Model { get; }
@@ -107,7 +125,8 @@ internal sealed class Database : IDisposable
         ddl.Append($"CREATE TABLE IF NOT EXISTS {ClosureTable} (ancestor_id TEXT NOT NULL, descendant_id TEXT NOT NULL, depth INTEGER NOT NULL, PRIMARY KEY (descendant_id, ancestor_id)) WITHOUT ROWID;\n");
         ddl.Append($"CREATE INDEX IF NOT EXISTS ix_{ClosureTable}_ancestor ON {ClosureTable} (ancestor_id, depth);\n");
         ddl.Append("CREATE TABLE IF NOT EXISTS server_setting (name TEXT PRIMARY KEY, value TEXT);\n");
-        ddl.Append("CREATE TABLE IF NOT EXISTS api_credential (username TEXT PRIMARY KEY, api_key TEXT NOT NULL);\n");
+        // Salted hashes only (ApiKeyHash); servers before kept plain keys in api_credential (AdminCredentials migrates it).
+        ddl.Append("CREATE TABLE IF NOT EXISTS api_key_hash (username TEXT PRIMARY KEY, hash TEXT NOT NULL);\n");
         Execute(connection, ddl.ToString());
     }
 
