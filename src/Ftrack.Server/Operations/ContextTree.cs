@@ -32,9 +32,9 @@ internal sealed class ContextTree
         if (type.Name == "Project")
         {
             RefuseProjectParent(values, Name);
-            // A project is its own project (CreateDefaults sets it): only its own id may be given.
-            if (values.GetValueOrDefault("project_id") is { } project && !Equals(project, values.GetValueOrDefault("id")))
-                throw FtrackError.Validation($"Attribute \"{Name("project_id")}\" of a new Project cannot be {project}: a project is its own project; leave it out.");
+            // A project is its own project (CreateDefaults sets it when left out or null).
+            if (values.GetValueOrDefault("project_id") != null)
+                RefuseOtherProject(type, values, Name, values.GetValueOrDefault("id") as string);
             return;
         }
         if (values.GetValueOrDefault("parent_id") is not string parentId)
@@ -79,8 +79,8 @@ internal sealed class ContextTree
     private static void RefuseOtherProject(EntityType type, Dictionary<string, object?> values, Func<string, string> name, string? expected)
     {
         if (values.TryGetValue("project_id", out var project) && !Equals(project, expected))
-            throw FtrackError.Validation($"Attribute \"{name("project_id")}\" of {type.Name} cannot be {project ?? "null"}: it is {expected}, "
-                + (type.Name == "Project" ? "the project itself." : "the project at the top of its parents; move it by changing its parent."));
+            throw FtrackError.Validation($"Attribute \"{name("project_id")}\" of {type.Name} cannot be {project ?? "null"}: "
+                + (type.Name == "Project" ? "a project is its own project." : $"it is {expected}, the project at the top of its parents; move it by changing its parent."));
     }
 
     /// <summary>The project a context below this parent belongs to; the parent must exist.</summary>

@@ -53,7 +53,6 @@ internal sealed class DeleteCascade
     /// <summary>Deletes an existing row with what it owns, clearing optional references to them all.</summary>
     public void Delete(EntityType type, object?[] keyValues)
     {
-        var described = $"{type.Name} {keyValues[0]}";
         if (type.Table.PrimaryKey.Count > 1)
         {
             // Link rows and metadata: nothing refers to them.
@@ -62,6 +61,7 @@ internal sealed class DeleteCascade
             return;
         }
         var id = (string)keyValues[0]!;
+        var described = $"{type.Name} {id}";
         if (type.Table.Name == "resource" && id == _apiUserId)
             throw FtrackError.Validation($"{described} cannot be deleted: it is the API user of this server.");
         var doomed = Collect(type.Table.Name, type.IsContext ? _tree.Subtree(id) : [id]);

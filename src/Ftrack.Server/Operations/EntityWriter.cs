@@ -110,7 +110,7 @@ internal sealed class EntityWriter
             var attribute = Assign(type, property.Name, property.Value, values, given, isUpdate: true);
             changed.Add(attribute.Kind == AttributeKind.Reference ? ScalarNameOf(type, attribute.Column!) : attribute.Name);
         }
-        EnsureKindKept(type, values, given, stored.Values.Where(v => ClassifierColumns(type.Table).Contains(v.Key)).ToDictionary());
+        EnsureKindKept(type, values, given, stored.Values.Where(v => type.Table.ClassifierColumns.Contains(v.Key)).ToDictionary());
         if (type.IsContext)
             _tree.CheckUpdate(type, (string)keyValues[0]!, stored.Values, values, given);
         foreach (var (column, value) in values)
@@ -243,14 +243,7 @@ internal sealed class EntityWriter
         return parts.Select(p => (object?)p.GetString()).ToArray();
     }
 
-    /// <summary>
-    /// The columns that decide which type a row of a shared table is (context_type,
-    /// object_type_id, resource_type, system_type): changing one would turn the entity into
-    /// another kind of entity, with other required attributes and another place in the tree.
-    /// </summary>
-    private static HashSet<string> ClassifierColumns(TableDef table) =>
-        table.Members.SelectMany(m => m.Classifiers).Select(c => c.Column).ToHashSet();
-
+    /// <summary>Refuses a value for a classifier column other than the one the entity has (<paramref name="kind"/>).</summary>
     private static void EnsureKindKept(EntityType type, Dictionary<string, object?> values, Dictionary<string, string> given, Dictionary<string, object?> kind)
     {
         foreach (var (column, value) in kind)
@@ -266,7 +259,7 @@ internal sealed class EntityWriter
     /// <summary>Fails with NoResultFoundError unless a row of this type has the key.</summary>
     private StoredRow Find(EntityType type, object?[] keyValues)
     {
-        var columns = ClassifierColumns(type.Table).ToList();
+        var columns = type.Table.ClassifierColumns.ToList();
         if (type.IsContext)
             columns.AddRange(["parent_id", "project_id"]);
         var where = string.Join(" AND ", type.Table.PrimaryKey.Select((k, i) => $"{Database.Quote(k)} = ${i}"));

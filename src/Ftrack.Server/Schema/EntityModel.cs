@@ -68,6 +68,11 @@ internal sealed class TableDef
     /// <summary>Column name to value type; names are the attribute names of the family.</summary>
     public Dictionary<string, ScalarType> Columns { get; } = new();
     public List<string> PrimaryKey { get; } = new();
+    /// <summary>
+    /// The columns that decide which type a row is (context_type, object_type_id, resource_type,
+    /// system_type): changing one would turn an entity into another kind of entity.
+    /// </summary>
+    public HashSet<string> ClassifierColumns { get; } = new();
     /// <summary>Member types that carry a classifier, most specific first.</summary>
     public List<EntityType> ClassifiedMembers { get; } = new();
     /// <summary>The type a row has when no classifier matches.</summary>

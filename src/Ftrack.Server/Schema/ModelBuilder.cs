@@ -100,6 +100,7 @@ internal static class ModelBuilder
         foreach (var table in model.Tables.Values)
         {
             table.ClassifiedMembers.AddRange(table.Members.Where(m => m.Classifiers.Count > 0).OrderByDescending(m => m.Classifiers.Count));
+            table.ClassifierColumns.UnionWith(table.Members.SelectMany(m => m.Classifiers).Select(c => c.Column));
             table.BaseType = table.Members.FirstOrDefault(m => m.Classifiers.Count == 0) ?? table.Members[0];
             table.PrimaryKey.AddRange(table.Members[0].PrimaryKey);
         }

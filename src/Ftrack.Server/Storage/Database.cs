@@ -36,7 +36,6 @@ internal sealed class Database : IDisposable
         }
         else
         {
-            ExistedBefore = System.IO.File.Exists(path);
             RestrictToOwner(path!);
             ConnectionString = new SqliteConnectionStringBuilder
             {
@@ -77,9 +76,6 @@ internal sealed class Database : IDisposable
     public EntityModel Model { get; }
 
     public bool InMemory { get; }
-
-    /// <summary>Whether the database file existed before this server started.</summary>
-    public bool ExistedBefore { get; }
 
     public string ConnectionString { get; }
 
