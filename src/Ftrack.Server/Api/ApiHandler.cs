@@ -101,12 +101,15 @@ internal sealed class ApiHandler
     {
         var user = request.Header("ftrack-user") ?? "";
         var key = request.Header("ftrack-api-key") ?? "";
-        if (user.Length == 0 || !Storage.AdminCredentials.Matches(_credentials.User, user))
+        // The key is checked whatever the user, so a wrong user takes as long as a wrong key.
+        var userMatches = user.Length > 0 && Storage.AdminCredentials.Matches(_credentials.User, user);
+        var keyMatches = key.Length > 0 && _credentials.Keys.Verify(key);
+        if (!userMatches)
             return false;
         var cookie = request.Cookie(SessionCookie);
         if (key.Length > 0)
         {
-            if (!_credentials.Keys.Verify(key))
+            if (!keyMatches)
                 return false;
             if (!(cookie != null && _sessions.ContainsKey(cookie)))
             {
