@@ -13,7 +13,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -32,10 +31,11 @@ public sealed class LocalServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
-    private LocalServer(WebApplication app, Database database, string url, string apiUser, string apiKey)
+    private LocalServer(WebApplication app, Database database, BatchExecutor executor, string url, string apiUser, string apiKey)
     {
         _app = app;
         _database = database;
+        PageCursors = executor.PageCursors;
         Url = url;
         ApiUser = apiUser;
         ApiKey = apiKey;
@@ -47,6 +47,9 @@ public sealed class LocalServer : IAsyncDisposable
     public string ApiUser { get; }
 
     public string ApiKey { get; }
+
+    /// <summary>The remembered page ends of queries (tests read its accounting).</summary>
+    internal Query.PageCursorCache PageCursors { get; }
 
     /// <summary>The line the PowerShell module parses from the first line of stdout.</summary>
     public string ListeningLine => $"Ftrack local server listening url={Url} api_user={ApiUser} api_key={ApiKey}";
@@ -69,8 +72,9 @@ public sealed class LocalServer : IAsyncDisposable
             var schemas = ServedSchemas.Instance;
             var executor = new BatchExecutor(database, schemas);
             await SeedIfNewAsync(database, executor, options);
-            var (user, key, userId) = AdminCredentials.Ensure(database, options.ApiUser, options.ApiKey);
-            var endpoint = new ApiEndpoint(executor, user, key, userId);
+            var credentials = AdminCredentials.Ensure(database, options.ApiUser, options.ApiKey);
+            var handler = new ApiHandler(executor, credentials,
+                new BodyLimits(options.MaxRequestBodyBytes, options.MinRequestBodyBytesPerSecond, options.RequestBodyGracePeriod));
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
             // Stdout belongs to the listening line the module parses; the host must not log there.
@@ -78,19 +82,21 @@ public sealed class LocalServer : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(address, options.Port);
-                kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+                // The handler reads bodies within its own limits (RequestBody): Kestrel's would
+                // answer "too large" with a reset and "too slow" with an empty 408.
+                kestrel.Limits.MaxRequestBodySize = null;
+                kestrel.Limits.MinRequestBodyDataRate = null;
                 kestrel.AddServerHeader = false;
             });
             var app = builder.Build();
-            app.MapPost("/api", endpoint.HandleAsync);
-            app.MapFallback(context => ApiEndpoint.WriteErrorAsync(context,
-                new FtrackError("ServerError", "Not found: this server answers POST /api only.", 404), StatusCodes.Status404NotFound));
+            app.MapPost("/api", context => AspNetApi.HandleAsync(handler, context));
+            app.MapFallback(AspNetApi.NotFoundAsync);
             await app.StartAsync();
 
             var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
             var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
                 : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-            var server = new LocalServer(app, database, $"http://{host}:{port}", user, key);
+            var server = new LocalServer(app, database, executor, $"http://{host}:{port}", credentials.User, credentials.AnnouncedKey);
             app.Lifetime.ApplicationStopping.Register(() => server._hostStopped.TrySetResult());
             if (options.ParentProcessId is { } parent)
                 _ = server.WatchParentAsync(parent);
@@ -106,13 +112,15 @@ public sealed class LocalServer : IAsyncDisposable
     private static async Task SeedIfNewAsync(Database database, BatchExecutor executor, ServerOptions options)
     {
         using (var connection = database.Open())
-            if (database.GetSetting(connection, "seed") != null)
+        using (var sql = new PreparedCommands(connection, null))
+            if (Database.GetSetting(sql, "seed") != null)
                 return;
         var operations = SeedData.Build(database.Model, options.Seed, options.ApiUser);
         using var document = JsonDocument.Parse(operations.ToJsonString());
         await executor.ExecuteAsync(document.RootElement, AdminCredentials.AdminUserId, denormalize: false);
         using (var connection = database.Open())
-            database.SetSetting(connection, "seed", options.Seed.ToString());
+        using (var sql = new PreparedCommands(connection, null))
+            Database.SetSetting(sql, "seed", options.Seed.ToString());
     }
 
     /// <summary>Ends the server when the process that started it ends, so it never outlives a PowerShell session.</summary>

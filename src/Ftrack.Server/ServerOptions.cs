@@ -23,7 +23,11 @@ public sealed class ServerOptions
 
     public string ApiUser { get; set; } = AdminCredentials.DefaultUserName;
 
-    /// <summary>Null: keep the key stored in an existing database, else generate a random one.</summary>
+    /// <summary>
+    /// The key to store (as a hash) and announce. Null: announce a random key; it is stored
+    /// when the database holds no key for the user yet, else it works for this run beside the
+    /// stored one (see AdminCredentials).
+    /// </summary>
     public string? ApiKey { get; set; }
 
     /// <summary>Exit when this process ends (checked every second).</summary>
@@ -34,6 +38,15 @@ public sealed class ServerOptions
 
     /// <summary>Largest accepted request body, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// A request body slower than this on average, once <see cref="RequestBodyGracePeriod"/> has
+    /// passed, is refused (bytes per second; Kestrel's default), so a stalled client cannot hold
+    /// a worker forever.
+    /// </summary>
+    public double MinRequestBodyBytesPerSecond { get; set; } = 240;
+
+    public TimeSpan RequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     public static ServerOptions Parse(IReadOnlyList<string> args)
     {

@@ -21,26 +21,57 @@ public sealed class ProcessTests : IDisposable
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
-    [Fact]
-    public async Task TheFirstLineNamesUrlUserAndAGeneratedKeyThatTheDatabaseKeeps()
+    private static async Task<System.Net.HttpStatusCode> StatusWithKeyAsync(ServerProcess server, string key)
     {
-        string key;
-        using (var first = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--seed", "Empty"))
+        using var client = new HttpClient { BaseAddress = new Uri(server.Url) };
+        client.DefaultRequestHeaders.Add("ftrack-user", server.User);
+        client.DefaultRequestHeaders.Add("ftrack-api-key", key);
+        using var content = new StringContent("[{\"action\":\"query_server_information\"}]", System.Text.Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync("/api", content);
+        return response.StatusCode;
+    }
+
+    /// <summary>
+    /// The database keeps only a hash of its key, so a restart without --api-key cannot show it:
+    /// it announces a key for that run, and the stored key keeps working beside it.
+    /// </summary>
+    [Fact]
+    public async Task TheFirstLineNamesAWorkingKeyAndTheDatabaseKeepsTheFirst()
+    {
+        string first, second;
+        using (var server = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--seed", "Empty"))
         {
-            Assert.Matches(ServerProcess.ListeningLine(), first.FirstLine);
-            Assert.Equal("admin", first.User);
-            key = first.Key;
-            using var client = first.Client();
+            Assert.Matches(ServerProcess.ListeningLine(), server.FirstLine);
+            Assert.Equal("admin", server.User);
+            first = server.Key;
+            using var client = server.Client();
             var answer = await PostAsync(client, [new { action = "query_server_information" }]);
             Assert.True((bool)answer[0]!["is_timezone_support_enabled"]!);
         }
         using (var restarted = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--seed", "Empty"))
-            Assert.Equal(key, restarted.Key);
+        {
+            second = restarted.Key;
+            Assert.NotEqual(first, second);
+            Assert.Equal(System.Net.HttpStatusCode.OK, await StatusWithKeyAsync(restarted, first));
+            Assert.Equal(System.Net.HttpStatusCode.OK, await StatusWithKeyAsync(restarted, second));
+        }
+        using (var third = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, await StatusWithKeyAsync(third, first));
+            Assert.Equal(System.Net.HttpStatusCode.OK, await StatusWithKeyAsync(third, third.Key));
+            // A run's key ends with its run.
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await StatusWithKeyAsync(third, second));
+        }
         using (var explicitKey = await ServerProcess.StartAsync("--port", "0", "--database", DatabasePath, "--api-user", "admin", "--api-key", "chosen-key"))
+        {
             Assert.Equal("chosen-key", explicitKey.Key);
+            Assert.Equal(System.Net.HttpStatusCode.OK, await StatusWithKeyAsync(explicitKey, "chosen-key"));
+            // --api-key replaces the stored key.
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await StatusWithKeyAsync(explicitKey, first));
+        }
         using var memory = await ServerProcess.StartAsync("--port", "0", "--seed", "Demo", "--api-user", "pipeline");
         Assert.Equal("pipeline", memory.User);
-        Assert.NotEqual(key, memory.Key);
+        Assert.NotEqual(first, memory.Key);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class RobustnessTests : IClassFixture<DemoServerFixture>
     [Fact]
     public async Task OversizedBodiesAreRefused()
     {
-        await using var small = await TestServer.StartAsync(SeedKind.Empty, maxBodyBytes: 64 * 1024);
+        await using var small = await TestServer.StartAsync(SeedKind.Empty, configure: o => o.MaxRequestBodyBytes = 64 * 1024);
         var body = "[" + string.Join(",", Enumerable.Repeat("{\"action\":\"query_server_information\"}", 5000)) + "]";
         Assert.True(System.Text.Encoding.UTF8.GetByteCount(body) > 64 * 1024);
         var answer = await small.PostRawAsync(body);

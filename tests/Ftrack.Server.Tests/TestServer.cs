@@ -21,11 +21,10 @@ internal sealed class TestServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<TestServer> StartAsync(SeedKind seed = SeedKind.Demo, string? database = null, string? apiKey = null, long? maxBodyBytes = null)
+    public static async Task<TestServer> StartAsync(SeedKind seed = SeedKind.Demo, string? database = null, string? apiKey = null, Action<ServerOptions>? configure = null)
     {
         var options = new ServerOptions { Port = 0, Seed = seed, DatabasePath = database, ApiKey = apiKey };
-        if (maxBodyBytes is { } max)
-            options.MaxRequestBodyBytes = max;
+        configure?.Invoke(options);
         var server = await LocalServer.StartAsync(options);
         return new TestServer(server);
     }

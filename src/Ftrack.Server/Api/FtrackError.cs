@@ -23,6 +23,19 @@ internal sealed class FtrackError : Exception
 
     public string? ErrorCode { get; }
 
+    /// <summary>An error message quotes at most this much of what the client sent.</summary>
+    private const int MaxQuotedLength = 200;
+
+    /// <summary>Client text as an error message quotes it: a long one only by its start and length.</summary>
+    public static string Shorten(string text)
+    {
+        if (text.Length <= MaxQuotedLength)
+            return text;
+        // Never cut a surrogate pair in two.
+        var end = char.IsHighSurrogate(text[MaxQuotedLength - 1]) ? MaxQuotedLength - 1 : MaxQuotedLength;
+        return $"{text[..end]}... ({text.Length:N0} characters)";
+    }
+
     public static FtrackError Validation(string content) => new("ValidationError", content, 400);
 
     public static FtrackError Parse(string content) => new("ParseError", content, 400);

@@ -14,7 +14,16 @@ namespace Ftrack.Server.Encoding;
 /// </summary>
 internal sealed class EntityEncoder
 {
+    /// <summary>
+    /// Entities nest at most this deep in an answer; deeper ones are written as references.
+    /// Related entities merge across projection paths, so a deep context tree could otherwise
+    /// nest an answer as deep as the tree: past the JSON writer's limit and past what clients
+    /// accept (ours refuses 256 levels).
+    /// </summary>
+    public const int MaxNesting = 32;
+
     private readonly bool _denormalize;
+    private int _nesting;
 
     public EntityEncoder(bool denormalize) => _denormalize = denormalize;
 
@@ -22,13 +31,15 @@ internal sealed class EntityEncoder
     {
         // Records live for one response, so the bookkeeping sits on them rather than in side tables.
         var full = _denormalize ? !record.BeingWritten : record.WrittenAttributeCount == 0 || record.WrittenAttributeCount < record.Values.Count;
-        if (!full)
+        // Too deep: a reference, and the entity stays unwritten so a shallower occurrence writes it in full.
+        if (!full || _nesting >= MaxNesting)
         {
             WriteReference(writer, record);
             return;
         }
         record.WrittenAttributeCount = record.Values.Count;
         record.BeingWritten = true;
+        _nesting++;
         writer.WriteStartObject();
         writer.WriteString("__entity_type__", record.Type.Name);
         foreach (var (name, value) in record.Values)
@@ -37,6 +48,7 @@ internal sealed class EntityEncoder
             WriteValue(writer, record.Type, name, value);
         }
         writer.WriteEndObject();
+        _nesting--;
         record.BeingWritten = false;
     }
 

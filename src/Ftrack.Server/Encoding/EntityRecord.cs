@@ -35,25 +35,3 @@ internal sealed class EntityRecord
 
 /// <summary>One element of a context's <c>link</c>: the path from the project down to it.</summary>
 internal sealed record LinkItem(string Id, string? Name, string Type);
-
-/// <summary>All entities of one response, by table and key, so each is loaded and encoded once.</summary>
-internal sealed class IdentityMap
-{
-    private readonly Dictionary<(string Table, string Key), EntityRecord> _records = new();
-
-    public EntityRecord GetOrAdd(EntityType type, string key, object?[] keyValues)
-    {
-        if (_records.TryGetValue((type.Table.Name, key), out var record))
-        {
-            if (type.Lineage.Count > record.Type.Lineage.Count)
-                record.Type = type;
-            return record;
-        }
-        record = new EntityRecord(type, key, keyValues);
-        _records[(type.Table.Name, key)] = record;
-        return record;
-    }
-
-    public static string KeyOf(object?[] keyValues) =>
-        keyValues.Length == 1 ? keyValues[0]?.ToString() ?? "" : string.Join("\u001f", keyValues);
-}

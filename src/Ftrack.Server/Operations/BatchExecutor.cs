@@ -31,6 +31,9 @@ internal sealed class BatchExecutor
     private readonly ServedSchemas _schemas;
     private readonly PageCursorCache _cursors = new();
 
+    /// <summary>The remembered page ends (tests read its accounting).</summary>
+    internal PageCursorCache PageCursors => _cursors;
+
     public BatchExecutor(Database database, ServedSchemas schemas)
     {
         _database = database;
@@ -64,10 +67,10 @@ internal sealed class BatchExecutor
         // Writers take the write lock up front (BEGIN IMMEDIATE); readers get a consistent snapshot.
         using var transaction = connection.BeginTransaction(deferred: !writes);
         using var commands = new PreparedCommands(connection, transaction);
-        var map = new IdentityMap();
+        var map = new ResponseIdentityMap();
         var encoder = new EntityEncoder(denormalize);
         // Page cursors only from committed data: a write batch may still roll back.
-        var loader = new EntityLoader(connection, transaction, _database.Model, map, writes ? null : _cursors);
+        var loader = new EntityLoader(commands, _database.Model, map, writes ? null : _cursors);
         var writer = new EntityWriter(_database.Model, commands, map, userId);
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -96,10 +99,7 @@ internal sealed class BatchExecutor
         if (writes)
         {
             // Readers tie remembered page positions to this version (see PageCursorCache).
-            using var bump = connection.CreateCommand();
-            bump.Transaction = transaction;
-            bump.CommandText = "INSERT INTO server_setting (name, value) VALUES ('write_version', '1') ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1";
-            bump.ExecuteNonQuery();
+            commands.Get("INSERT INTO server_setting (name, value) VALUES ('write_version', '1') ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1").ExecuteNonQuery();
         }
         transaction.Commit();
         return buffer.WrittenSpan.ToArray();

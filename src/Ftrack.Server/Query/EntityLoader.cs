@@ -16,18 +16,16 @@ namespace Ftrack.Server.Query;
 /// </summary>
 internal sealed class EntityLoader
 {
-    private readonly SqliteConnection _connection;
-    private readonly SqliteTransaction _transaction;
+    private readonly PreparedCommands _sql;
     private readonly EntityModel _model;
-    private readonly IdentityMap _map;
+    private readonly ResponseIdentityMap _map;
     private readonly PageCursorCache? _cursors;
     private readonly Dictionary<string, string> _sharedStrings = new(StringComparer.Ordinal);
 
-    public EntityLoader(SqliteConnection connection, SqliteTransaction transaction, EntityModel model, IdentityMap map, PageCursorCache? cursors = null)
+    public EntityLoader(PreparedCommands sql, EntityModel model, ResponseIdentityMap map, PageCursorCache? cursors = null)
     {
         _cursors = cursors;
-        _connection = connection;
-        _transaction = transaction;
+        _sql = sql;
         _model = model;
         _map = map;
     }
@@ -38,7 +36,7 @@ internal sealed class EntityLoader
     /// </summary>
     private readonly record struct Row(EntityRecord Record, object?[] Values, string? Owner);
 
-    public List<EntityRecord> Query(QueryExpression query, out long? nextOffset)
+    public List<EntityRecord> Query(ParsedQuery query, out long? nextOffset)
     {
         var compiled = SqlCompiler.Compile(_model, query);
         var node = ProjectionNode.Build(compiled.Type, query.Projections);
@@ -46,23 +44,24 @@ internal sealed class EntityLoader
         var offset = query.Offset ?? 0;
         var sql = $"SELECT {string.Join(", ", columns.Select(c => compiled.RootAlias + "." + Database.Quote(c)))}, {compiled.RootAlias}.rowid FROM {compiled.From} WHERE {compiled.Where}";
         // Without "order by" rows come in rowid order, so a remembered page end replaces OFFSET.
-        var cursorKey = _cursors != null && query.OrderBy.Count == 0 && query.Limit != null ? sql + "\u0001" + string.Join("\u0001", compiled.Parameters) : null;
+        var cursorKey = _cursors != null && query.OrderBy.Count == 0 && query.Limit != null ? PageCursorCache.KeyOf(sql, compiled.Parameters) : null;
         var writeVersion = cursorKey != null ? WriteVersion() : 0;
         long cursor = 0;
         var useCursor = cursorKey != null && offset > 0 && _cursors!.TryGet(cursorKey, writeVersion, offset, out cursor);
-        using var command = Command(sql + (useCursor ? $" AND {compiled.RootAlias}.rowid > $cursor" : "") + $" ORDER BY {compiled.OrderBy}");
-        for (var i = 0; i < compiled.Parameters.Count; i++)
-            command.Parameters.AddWithValue("$p" + i, compiled.Parameters[i] ?? DBNull.Value);
-        if (useCursor)
-            command.Parameters.AddWithValue("$cursor", cursor);
-        if (query.Limit != null || offset > 0)
+        // The compiled parameters are $0..$n-1; the page's own values follow them.
+        var values = new List<object?>(compiled.Parameters);
+        string Next(object? value)
         {
-            // One row beyond the page tells whether another page exists.
-            command.CommandText += " LIMIT $limit OFFSET $offset";
-            command.Parameters.AddWithValue("$limit", query.Limit is { } l ? l + 1 : -1);
-            command.Parameters.AddWithValue("$offset", useCursor ? 0 : offset);
+            values.Add(value);
+            return "$" + (values.Count - 1);
         }
-        var rows = Read(command, node, columns, hasOwner: true);
+        if (useCursor)
+            sql += $" AND {compiled.RootAlias}.rowid > {Next(cursor)}";
+        sql += $" ORDER BY {compiled.OrderBy}";
+        // One row beyond the page tells whether another page exists.
+        if (query.Limit != null || offset > 0)
+            sql += $" LIMIT {Next(query.Limit is { } l ? l + 1 : -1)} OFFSET {Next(useCursor ? 0 : offset)}";
+        var rows = Read(_sql.Get(sql, values.ToArray()), node, columns, hasOwner: true);
         nextOffset = null;
         if (query.Limit is { } limit && rows.Count > limit)
         {
@@ -82,29 +81,15 @@ internal sealed class EntityLoader
         foreach (var attribute in attributes)
             node.Attributes.Add(attribute);
         var columns = ColumnsFor(node);
-        var where = string.Join(" AND ", type.PrimaryKey.Select((k, i) => $"m.{Database.Quote(type.Attributes[k].Column!)} = $k{i}"));
-        using var command = Command($"SELECT {string.Join(", ", columns.Select(c => "m." + Database.Quote(c)))} FROM {type.Table.Quoted} m WHERE {where}");
-        for (var i = 0; i < key.Length; i++)
-            command.Parameters.AddWithValue("$k" + i, key[i] ?? DBNull.Value);
-        var rows = Read(command, node, columns, hasOwner: false);
+        var where = string.Join(" AND ", type.PrimaryKey.Select((k, i) => $"m.{Database.Quote(type.Attributes[k].Column!)} = ${i}"));
+        var rows = Read(_sql.Get($"SELECT {string.Join(", ", columns.Select(c => "m." + Database.Quote(c)))} FROM {type.Table.Quoted} m WHERE {where}", key), node, columns, hasOwner: false);
         LoadRelations(node, rows, columns);
         return rows.Count == 0 ? null : rows[0].Record;
     }
 
     /// <summary>The write version as this transaction's snapshot sees it.</summary>
-    private long WriteVersion()
-    {
-        using var command = Command("SELECT value FROM server_setting WHERE name = 'write_version'");
-        return command.ExecuteScalar() is string text && long.TryParse(text, out var version) ? version : 0;
-    }
-
-    private SqliteCommand Command(string sql)
-    {
-        var command = _connection.CreateCommand();
-        command.Transaction = _transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    private long WriteVersion() =>
+        _sql.Get("SELECT value FROM server_setting WHERE name = 'write_version'").ExecuteScalar() is string text && long.TryParse(text, out var version) ? version : 0;
 
     /// <summary>Columns to read for a node: keys, classifiers, system projections, requested scalars and foreign keys.</summary>
     private static List<string> ColumnsFor(ProjectionNode node)
@@ -126,8 +111,8 @@ internal sealed class EntityLoader
         foreach (var attribute in node.Attributes)
         {
             Add(attribute);
-            if (attribute == "bid_time_logged_difference")
-                Add("bid");
+            if (ComputedAttributes.Find(node.Type, attribute)?.NeedsColumn is { } needed)
+                Add(needed);
         }
         foreach (var (name, _) in node.Relations)
             if (node.Type.FindAttribute(name) is { Kind: AttributeKind.Reference } reference)
@@ -181,7 +166,7 @@ internal sealed class EntityLoader
             var rowType = table.ClassifiedMembers.Count == 0 ? table.BaseType! : _model.ResolveRowType(table, values, columnIndex);
             if (!rowType.IsA(node.Type) && !node.Type.IsA(rowType))
                 rowType = node.Type;
-            var record = _map.GetOrAdd(rowType, IdentityMap.KeyOf(keyValues), keyValues);
+            var record = _map.GetOrAdd(rowType, ResponseIdentityMap.KeyOf(keyValues), keyValues);
             foreach (var (name, index) in Recorded(record.Type))
                 record.Values[name] = values[index];
             rows.Add(new Row(record, values, hasOwner ? reader.GetValue(columns.Count)?.ToString() : null));
@@ -189,35 +174,35 @@ internal sealed class EntityLoader
         return rows;
     }
 
-    private void LoadRelations(ProjectionNode node, List<Row> allRows, List<string> columns)
+    private void LoadRelations(ProjectionNode node, List<Row> rows, List<string> columns)
     {
-        if (allRows.Count == 0)
+        if (rows.Count == 0)
             return;
-        var rows = allRows;
         foreach (var name in node.Unsupported)
         {
             var isCollection = node.Type.Schema["properties"]?[name]?["items"] != null;
             foreach (var row in rows)
                 row.Record.Values[name] = isCollection ? new List<EntityRecord>() : null;
         }
+        // Rows of a subtype without an attribute (a Project among Context children) get nothing for it.
+        List<Row> Having(string name) => rows.Where(r => r.Record.Type.Attributes.ContainsKey(name)).ToList();
         foreach (var name in node.Attributes)
         {
             if (node.Type.FindAttribute(name) is { Kind: AttributeKind.Computed })
-                LoadComputed(node, name, rows.Where(r => r.Record.Type.Attributes.ContainsKey(name)).ToList(), columns);
+                LoadComputed(node, name, Having(name), columns);
         }
         foreach (var (name, child) in node.Relations)
         {
             var attribute = node.Type.FindAttribute(name)!;
-            // Rows of a subtype without this relation (a Project among Context children) get nothing.
-            rows = rows.Where(r => r.Record.Type.Attributes.ContainsKey(name)).ToList();
-            if (rows.Count == 0)
+            var holders = Having(name);
+            if (holders.Count == 0)
                 continue;
             if (attribute.Kind == AttributeKind.Reference)
-                LoadReference(name, child, rows, columns.IndexOf(attribute.Column!));
+                LoadReference(name, child, holders, columns.IndexOf(attribute.Column!));
             else if (attribute.Kind == AttributeKind.Collection)
-                LoadCollection(attribute, child, rows);
-            else if (name == "latest_version")
-                LoadLatestVersion(child, rows);
+                LoadCollection(attribute, child, holders);
+            else
+                LoadComputedReference(node, name, child, holders, columns);
         }
     }
 
@@ -242,9 +227,7 @@ internal sealed class EntityLoader
             return result;
         var table = child.Type.Table;
         var columns = ColumnsFor(child);
-        using var command = Command($"SELECT {string.Join(", ", columns.Select(c => "m." + Database.Quote(c)))} FROM {table.Quoted} m WHERE m.{Database.Quote(table.PrimaryKey[0])} IN (SELECT value FROM json_each($keys))");
-        command.Parameters.AddWithValue("$keys", JsonKeys(keys));
-        var rows = Read(command, child, columns, hasOwner: false);
+        var rows = Read(_sql.Get($"SELECT {string.Join(", ", columns.Select(c => "m." + Database.Quote(c)))} FROM {table.Quoted} m WHERE m.{Database.Quote(table.PrimaryKey[0])} IN (SELECT value FROM json_each($0))", JsonKeys(keys)), child, columns, hasOwner: false);
         foreach (var row in rows)
             result[row.Record.Key] = row.Record;
         LoadRelations(child, rows, columns);
@@ -256,27 +239,24 @@ internal sealed class EntityLoader
         var target = collection.Target!;
         var columns = ColumnsFor(child);
         var select = string.Join(", ", columns.Select(c => "m." + Database.Quote(c)));
-        var filter = string.Join("", target.Classifiers.Select((c, i) => $" AND m.{Database.Quote(c.Column)} = $c{i}"));
+        // $0 is the owners' keys; the member filters' values follow.
+        var filters = target.Classifiers.Select(c => (c.Column, c.Value)).ToList();
         if (collection.MemberFilter is { } extra)
-            filter += $" AND m.{Database.Quote(extra.Column)} = $extra";
+            filters.Add(extra);
+        var filter = string.Concat(filters.Select((f, i) => $" AND m.{Database.Quote(f.Column)} = ${i + 1}"));
         var sql = collection.Shape switch
         {
             CollectionShape.ForeignKeyOnTarget =>
-                $"SELECT {select}, m.{Database.Quote(collection.TargetColumn!)} FROM {target.Table.Quoted} m WHERE m.{Database.Quote(collection.TargetColumn!)} IN (SELECT value FROM json_each($keys)){filter} ORDER BY m.rowid",
+                $"SELECT {select}, m.{Database.Quote(collection.TargetColumn!)} FROM {target.Table.Quoted} m WHERE m.{Database.Quote(collection.TargetColumn!)} IN (SELECT value FROM json_each($0)){filter} ORDER BY m.rowid",
             CollectionShape.LinkTable =>
-                $"SELECT {select}, l.{Database.Quote(collection.LinkSourceColumn!)} FROM \"{collection.LinkTable}\" l JOIN {target.Table.Quoted} m ON m.\"id\" = l.{Database.Quote(collection.LinkTargetColumn!)} WHERE l.{Database.Quote(collection.LinkSourceColumn!)} IN (SELECT value FROM json_each($keys)){filter} ORDER BY l.rowid",
+                $"SELECT {select}, l.{Database.Quote(collection.LinkSourceColumn!)} FROM \"{collection.LinkTable}\" l JOIN {target.Table.Quoted} m ON m.\"id\" = l.{Database.Quote(collection.LinkTargetColumn!)} WHERE l.{Database.Quote(collection.LinkSourceColumn!)} IN (SELECT value FROM json_each($0)){filter} ORDER BY l.rowid",
             CollectionShape.Ancestors =>
-                $"SELECT {select}, c.descendant_id FROM {Database.ClosureTable} c JOIN {target.Table.Quoted} m ON m.\"id\" = c.ancestor_id WHERE c.descendant_id IN (SELECT value FROM json_each($keys)) AND c.depth > 0{filter} ORDER BY c.depth DESC",
+                $"SELECT {select}, c.descendant_id FROM {Database.ClosureTable} c JOIN {target.Table.Quoted} m ON m.\"id\" = c.ancestor_id WHERE c.descendant_id IN (SELECT value FROM json_each($0)) AND c.depth > 0{filter} ORDER BY c.depth DESC",
             _ =>
-                $"SELECT {select}, c.ancestor_id FROM {Database.ClosureTable} c JOIN {target.Table.Quoted} m ON m.\"id\" = c.descendant_id WHERE c.ancestor_id IN (SELECT value FROM json_each($keys)) AND c.depth > 0{filter} ORDER BY c.depth, m.rowid",
+                $"SELECT {select}, c.ancestor_id FROM {Database.ClosureTable} c JOIN {target.Table.Quoted} m ON m.\"id\" = c.descendant_id WHERE c.ancestor_id IN (SELECT value FROM json_each($0)) AND c.depth > 0{filter} ORDER BY c.depth, m.rowid",
         };
-        using var command = Command(sql);
-        command.Parameters.AddWithValue("$keys", JsonKeys(owners.Select(o => o.Record.Key)));
-        for (var i = 0; i < target.Classifiers.Count; i++)
-            command.Parameters.AddWithValue("$c" + i, target.Classifiers[i].Value);
-        if (collection.MemberFilter is { } memberFilter)
-            command.Parameters.AddWithValue("$extra", memberFilter.Value);
-        var members = Read(command, child, columns, hasOwner: true);
+        var values = filters.Select(f => (object?)f.Value).Prepend(JsonKeys(owners.Select(o => o.Record.Key))).ToArray();
+        var members = Read(_sql.Get(sql, values), child, columns, hasOwner: true);
         var byOwner = new Dictionary<string, List<EntityRecord>>();
         foreach (var member in members)
         {
@@ -291,79 +271,25 @@ internal sealed class EntityLoader
         LoadRelations(child, distinct, columns);
     }
 
-    private void LoadLatestVersion(ProjectionNode child, List<Row> assets)
-    {
-        using var command = Command("SELECT v.asset_id, v.id FROM asset_version v WHERE v.asset_id IN (SELECT value FROM json_each($keys)) AND v.version = (SELECT MAX(w.version) FROM asset_version w WHERE w.asset_id = v.asset_id)");
-        command.Parameters.AddWithValue("$keys", JsonKeys(assets.Select(a => a.Record.Key)));
-        var latest = new Dictionary<string, string>();
-        using (var reader = command.ExecuteReader())
-            while (reader.Read())
-                latest[reader.GetString(0)] = reader.GetString(1);
-        var targets = FetchByKeys(child, latest.Values.ToList());
-        foreach (var asset in assets)
-            asset.Record.Values["latest_version"] = latest.TryGetValue(asset.Record.Key, out var id) && targets.TryGetValue(id, out var version) ? version : null;
-    }
-
+    /// <summary>Computed scalar attributes (link, time_logged, ...) of the rows, from the one table of them.</summary>
     private void LoadComputed(ProjectionNode node, string name, List<Row> rows, List<string> columns)
     {
-        var keys = JsonKeys(rows.Select(r => r.Record.Key));
-        switch (name)
-        {
-            case "link" or "_link" when node.Type.IsContext:
-            {
-                using var command = Command($"SELECT c.descendant_id, a.id, a.name, a.context_type FROM {Database.ClosureTable} c JOIN context a ON a.id = c.ancestor_id WHERE c.descendant_id IN (SELECT value FROM json_each($keys)) ORDER BY c.descendant_id, c.depth DESC");
-                command.Parameters.AddWithValue("$keys", keys);
-                var links = new Dictionary<string, List<LinkItem>>();
-                using (var reader = command.ExecuteReader())
-                {
-                    while (reader.Read())
-                    {
-                        var owner = reader.GetString(0);
-                        if (!links.TryGetValue(owner, out var list))
-                            links[owner] = list = new List<LinkItem>();
-                        list.Add(new LinkItem(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) || reader.GetString(3) != "show" ? "TypedContext" : "Project"));
-                    }
-                }
-                foreach (var row in rows)
-                    row.Record.Values[name] = links.GetValueOrDefault(row.Record.Key) ?? new List<LinkItem>();
-                return;
-            }
-            case "time_logged" or "bid_time_logged_difference" when node.Type.IsContext:
-            {
-                using var command = Command("SELECT context_id, TOTAL(duration) FROM timelog WHERE context_id IN (SELECT value FROM json_each($keys)) GROUP BY context_id");
-                command.Parameters.AddWithValue("$keys", keys);
-                var logged = new Dictionary<string, double>();
-                using (var reader = command.ExecuteReader())
-                    while (reader.Read())
-                        logged[reader.GetString(0)] = reader.GetDouble(1);
-                var bidIndex = columns.IndexOf("bid");
-                foreach (var row in rows)
-                {
-                    var total = logged.GetValueOrDefault(row.Record.Key);
-                    object value = total;
-                    if (name == "bid_time_logged_difference")
-                        value = (bidIndex >= 0 && row.Values[bidIndex] is { } bid ? Convert.ToDouble(bid) : 0) - total;
-                    row.Record.Values[name] = value;
-                }
-                return;
-            }
-            case "is_latest_version" when node.Type.Name == "AssetVersion":
-            {
-                using var command = Command("SELECT v.id, v.version >= (SELECT MAX(w.version) FROM asset_version w WHERE w.asset_id = v.asset_id) FROM asset_version v WHERE v.id IN (SELECT value FROM json_each($keys))");
-                command.Parameters.AddWithValue("$keys", keys);
-                var latest = new Dictionary<string, bool>();
-                using (var reader = command.ExecuteReader())
-                    while (reader.Read())
-                        latest[reader.GetString(0)] = !reader.IsDBNull(1) && reader.GetInt64(1) != 0;
-                foreach (var row in rows)
-                    row.Record.Values[name] = latest.GetValueOrDefault(row.Record.Key, true);
-                return;
-            }
-            default:
-                // Thumbnails and server URLs have no meaning for a local server without storage.
-                foreach (var row in rows)
-                    row.Record.Values[name] = null;
-                return;
-        }
+        if (rows.Count == 0)
+            return;
+        var values = ComputedAttributes.Find(node.Type, name) is { } computed ? computed.Compute(_sql, ComputedRows(rows, columns)) : new object?[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+            rows[i].Record.Values[name] = values[i];
     }
+
+    /// <summary>A computed relation (latest_version): the table gives the related keys, loaded like a reference.</summary>
+    private void LoadComputedReference(ProjectionNode node, string name, ProjectionNode child, List<Row> rows, List<string> columns)
+    {
+        var keys = ComputedAttributes.Find(node.Type, name) is { } computed ? computed.Compute(_sql, ComputedRows(rows, columns)) : new object?[rows.Count];
+        var targets = FetchByKeys(child, keys.OfType<string>().ToList());
+        for (var i = 0; i < rows.Count; i++)
+            rows[i].Record.Values[name] = keys[i] is string key && targets.TryGetValue(key, out var target) ? target : null;
+    }
+
+    private static List<ComputedRow> ComputedRows(List<Row> rows, List<string> columns) =>
+        rows.Select(r => new ComputedRow(r.Record.Key, column => columns.IndexOf(column) is var index and >= 0 ? r.Values[index] : null)).ToList();
 }

@@ -2,8 +2,11 @@ using System.Collections.Generic;
 
 namespace Ftrack.Server.Query;
 
-/// <summary>A parsed query: <c>[select paths from] Type [where ...] [order by ...] [offset N] [limit N]</c>.</summary>
-internal sealed record QueryExpression(
+/// <summary>
+/// The server's parse of a query expression: <c>[select paths from] Type [where ...] [order by ...] [offset N] [limit N]</c>.
+/// (The client's QueryExpression only splits off paging; this is the whole tree the SQL is compiled from.)
+/// </summary>
+internal sealed record ParsedQuery(
     IReadOnlyList<string> Projections,
     string EntityType,
     Criteria? Where,
@@ -33,4 +36,4 @@ internal sealed record Comparison(string Path, string Operator, Literal Value) :
 internal sealed record RelationCriteria(string Path, bool IsAny, Criteria? Inner) : Criteria;
 
 /// <summary><c>path in (values)</c> or <c>path in (select ...)</c>, or their not_in.</summary>
-internal sealed record InCriteria(string Path, bool Negated, IReadOnlyList<Literal>? Values, QueryExpression? Subquery) : Criteria;
+internal sealed record InCriteria(string Path, bool Negated, IReadOnlyList<Literal>? Values, ParsedQuery? Subquery) : Criteria;

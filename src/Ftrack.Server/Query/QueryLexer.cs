@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
@@ -45,7 +46,10 @@ internal static class QueryLexer
                 while (i < expression.Length && IsWordChar(expression[i]))
                     i++;
                 var text = expression[start..i];
-                var kind = double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _)
+                // Digits make a number; "NaN" and "Infinity", which double.TryParse also takes, are words.
+                var digits = text.AsSpan().TrimStart("+-");
+                var kind = digits.Length > 0 && (char.IsAsciiDigit(digits[0]) || digits[0] == '.')
+                    && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _)
                     ? TokenKind.Number : TokenKind.Word;
                 tokens.Add(new Token(kind, text, start));
                 continue;

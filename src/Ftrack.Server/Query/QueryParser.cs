@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using Ftrack.Server.Api;
@@ -10,8 +11,21 @@ namespace Ftrack.Server.Query;
 /// </summary>
 internal sealed class QueryParser
 {
-    /// <summary>Deeper nesting than this is refused rather than risking the stack.</summary>
-    private const int MaxDepth = 64;
+    /// <summary>
+    /// Deeper nesting (parentheses, not, has, any, subqueries) is refused: the parser, the
+    /// compiler and SQLite's own expression depth (1,000) all recurse once or more per level.
+    /// </summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>
+    /// Longer attribute paths are refused: every later stage follows a path segment by segment,
+    /// and each reference in it is a join (SQLite joins at most 64 tables).
+    /// </summary>
+    public const int MaxPathSegments = 32;
+
+    /// <summary>No attribute path is this long; a longer one would only make long error messages.</summary>
+    private const int MaxPathLength = 1000;
+
 
     private static readonly Dictionary<string, string> Operators = new(System.StringComparer.OrdinalIgnoreCase)
     {
@@ -36,7 +50,7 @@ internal sealed class QueryParser
         _tokens = QueryLexer.Tokenize(expression);
     }
 
-    public static QueryExpression Parse(string expression)
+    public static ParsedQuery Parse(string expression)
     {
         var parser = new QueryParser(expression);
         var query = parser.ParseQuery();
@@ -46,7 +60,13 @@ internal sealed class QueryParser
     }
 
     public static FtrackError Error(string expression, string detail) =>
-        FtrackError.Parse($"Unable to parse expression \"{expression}\": {detail}.");
+        FtrackError.Parse($"Unable to parse expression \"{FtrackError.Shorten(expression)}\": {detail}.");
+
+    private void Nest()
+    {
+        if (++_depth > MaxDepth)
+            throw Error(_expression, $"conditions and subqueries are nested more than {MaxDepth} levels deep");
+    }
 
     private Token Peek => _tokens[_position];
 
@@ -57,7 +77,7 @@ internal sealed class QueryParser
         var token = Peek;
         return Error(_expression, token.Kind == TokenKind.End
             ? "unexpected end of expression"
-            : $"unexpected \"{token.Text}\" at position {token.Position}");
+            : $"unexpected \"{FtrackError.Shorten(token.Text)}\" at position {token.Position}");
     }
 
     private void Expect(TokenKind kind)
@@ -74,10 +94,9 @@ internal sealed class QueryParser
         _position++;
     }
 
-    private QueryExpression ParseQuery()
+    private ParsedQuery ParseQuery()
     {
-        if (++_depth > MaxDepth)
-            throw Error(_expression, "nested too deeply");
+        Nest();
         var projections = new List<string>();
         if (Peek.IsWord("select"))
         {
@@ -122,7 +141,7 @@ internal sealed class QueryParser
             if (isOffset) offset = value; else limit = value;
         }
         _depth--;
-        return new QueryExpression(projections, type, where, order, offset, limit);
+        return new ParsedQuery(projections, type, where, order, offset, limit);
     }
 
     private long ParseCount()
@@ -143,7 +162,13 @@ internal sealed class QueryParser
     private string ParsePath()
     {
         var token = Peek;
-        if (token.Kind != TokenKind.Word || Reserved.Contains(token.Text) || !PathPattern.IsMatch(token.Text))
+        if (token.Kind != TokenKind.Word || Reserved.Contains(token.Text))
+            throw Unexpected();
+        if (token.Text.AsSpan().Count('.') >= MaxPathSegments)
+            throw Error(_expression, $"the path at position {token.Position} has more than {MaxPathSegments} attributes");
+        if (token.Text.Length > MaxPathLength)
+            throw Error(_expression, $"the path at position {token.Position} is more than {MaxPathLength:N0} characters long");
+        if (!PathPattern.IsMatch(token.Text))
             throw Unexpected();
         _position++;
         return token.Text;
@@ -173,8 +198,7 @@ internal sealed class QueryParser
 
     private Criteria ParseUnary()
     {
-        if (++_depth > MaxDepth)
-            throw Error(_expression, "nested too deeply");
+        Nest();
         Criteria result;
         if (Peek.IsWord("not"))
         {

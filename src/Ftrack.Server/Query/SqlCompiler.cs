@@ -21,13 +21,33 @@ internal sealed class SqlCompiler
 {
     private const int MaxInlineListValues = 200;
 
+    /// <summary>
+    /// Subqueries (has, any, in (select ...), a collection in a path) nest at most this deep.
+    /// SQLite counts each level some 40 to 110 times against its expression depth of 1,000
+    /// (measured: 23 bare levels run, 8 with 3,500 conditions at each level).
+    /// </summary>
+    public const int MaxSubqueryNesting = 8;
+
+    /// <summary>References followed in one SELECT: SQLite joins at most 64 tables, and an EXISTS adds two.</summary>
+    public const int MaxJoins = 60;
+
+    /// <summary>Keys of one order by: each is two ORDER BY terms, and SQLite allows 2,000.</summary>
+    public const int MaxOrderKeys = 32;
+
+    /// <summary>Values bound to one statement: SQLite allows 32,766.</summary>
+    public const int MaxParameters = 30000;
+
+    /// <summary>SQLite refuses longer like patterns (SQLITE_MAX_LIKE_PATTERN_LENGTH), in bytes.</summary>
+    public const int MaxLikePatternBytes = 50000;
+
     private readonly EntityModel _model;
     private readonly List<object?> _parameters = new();
     private int _aliasCounter;
+    private int _subqueryNesting;
 
     private SqlCompiler(EntityModel model) => _model = model;
 
-    public static CompiledQuery Compile(EntityModel model, QueryExpression query)
+    public static CompiledQuery Compile(EntityModel model, ParsedQuery query)
     {
         var compiler = new SqlCompiler(model);
         var type = compiler.RequireType(query.EntityType);
@@ -35,6 +55,8 @@ internal sealed class SqlCompiler
         var where = compiler.TypeFilter(type, scope.Alias);
         if (query.Where != null)
             where = where + " AND (" + compiler.CompileCriteria(scope, query.Where) + ")";
+        if (query.OrderBy.Count > MaxOrderKeys)
+            throw FtrackError.Validation($"The query orders by more than {MaxOrderKeys} attributes.");
         var order = new StringBuilder();
         foreach (var key in query.OrderBy)
         {
@@ -62,8 +84,10 @@ internal sealed class SqlCompiler
 
     private string Parameter(object? value)
     {
+        if (_parameters.Count == MaxParameters)
+            throw FtrackError.Validation($"The query compares with more than {MaxParameters:N0} values; put long lists of values in one \"in (...)\" or split the query.");
         _parameters.Add(value);
-        return "$p" + (_parameters.Count - 1);
+        return "$" + (_parameters.Count - 1);
     }
 
     /// <summary>The classifier condition that keeps only rows of this type in a shared table.</summary>
@@ -81,17 +105,39 @@ internal sealed class SqlCompiler
 
     private string CompileCriteria(Scope scope, Criteria criteria) => criteria switch
     {
-        AndCriteria and => string.Join(" AND ", and.Parts.Select(p => "(" + CompileCriteria(scope, p) + ")")),
-        OrCriteria or => string.Join(" OR ", or.Parts.Select(p => "(" + CompileCriteria(scope, p) + ")")),
+        AndCriteria and => Balanced(and.Parts.Select(p => CompileCriteria(scope, p)).ToList(), " AND "),
+        OrCriteria or => Balanced(or.Parts.Select(p => CompileCriteria(scope, p)).ToList(), " OR "),
         NotCriteria not => "NOT (" + CompileCriteria(scope, not.Inner) + ")",
         Comparison comparison => Walk(scope, scope.Type, scope.Alias, comparison.Path.Split('.'), 0,
-            (_, owner, alias, attribute, _) => Compare(ColumnOf(owner, alias, attribute, comparison.Path), attribute.Kind == AttributeKind.Scalar ? attribute.ScalarType : ScalarType.String, comparison.Operator, comparison.Value)),
+            (_, owner, alias, attribute, _) => Compare(ColumnOf(owner, alias, attribute, comparison.Path), attribute, comparison.Operator, comparison.Value)),
         RelationCriteria relation => Walk(scope, scope.Type, scope.Alias, relation.Path.Split('.'), 0,
             (outer, _, alias, attribute, target) => Related(outer, alias, attribute, target, relation.Path, relation.Inner)),
         InCriteria membership => Walk(scope, scope.Type, scope.Alias, membership.Path.Split('.'), 0,
             (_, owner, alias, attribute, _) => Membership(ColumnOf(owner, alias, attribute, membership.Path), attribute, membership)),
         _ => throw FtrackError.Server("Unknown criteria node."),
     };
+
+    /// <summary>
+    /// Joins conditions as a balanced tree, "((a AND b) AND (c AND d))": SQLite's expression depth
+    /// grows with the log of the count instead of the count (a chain of 1,000 would exceed it).
+    /// </summary>
+    private static string Balanced(List<string> parts, string op)
+    {
+        string Join(int start, int count) => count == 1
+            ? "(" + parts[start] + ")"
+            : "(" + Join(start, count / 2) + op + Join(start + count / 2, count - count / 2) + ")";
+        return Join(0, parts.Count);
+    }
+
+    /// <summary>Compiles one level of subquery, refusing nesting SQLite could not run.</summary>
+    private string Nested(Func<string> compile)
+    {
+        if (++_subqueryNesting > MaxSubqueryNesting)
+            throw FtrackError.Validation($"The query nests more than {MaxSubqueryNesting} conditions on related entities (has, any, in (select ...), a collection in a path).");
+        var sql = compile();
+        _subqueryNesting--;
+        return sql;
+    }
 
     /// <summary>
     /// Follows a dotted path: references through joins, collections through EXISTS (a condition
@@ -148,6 +194,8 @@ internal sealed class SqlCompiler
         var key = alias + "." + reference.Name + "[" + target.Name + "]";
         if (scope.JoinAliases.TryGetValue(key, out var existing))
             return existing;
+        if (scope.Joins.Count == MaxJoins)
+            throw FtrackError.Validation($"The query follows more than {MaxJoins} references at one level; split it into several queries.");
         var joined = "t" + _aliasCounter++;
         // A cast joins only rows of that type: the others read as null, so conditions on them fail.
         var cast = target == reference.Target ? "" : " AND " + TypeFilter(target, joined);
@@ -157,7 +205,7 @@ internal sealed class SqlCompiler
     }
 
     /// <summary>EXISTS over the members of a collection of the row at <paramref name="ownerAlias"/>.</summary>
-    private string Exists(string ownerAlias, AttributeDef collection, EntityType target, Func<Scope, string> inner)
+    private string Exists(string ownerAlias, AttributeDef collection, EntityType target, Func<Scope, string> inner) => Nested(() =>
     {
         var member = NewScope(target);
         var condition = inner(member);
@@ -179,17 +227,20 @@ internal sealed class SqlCompiler
                 $"EXISTS (SELECT 1 FROM {Database.ClosureTable} c{m} JOIN {target.Table.Quoted} {m} ON {m}.\"id\" = c{m}.descendant_id{joins} WHERE c{m}.ancestor_id = {ownerKey} AND c{m}.depth > 0 AND {filter} AND ({condition}))",
             _ => throw FtrackError.Server("Unknown collection shape."),
         };
-    }
+    });
 
     private string Related(Scope scope, string alias, AttributeDef attribute, EntityType? target, string path, Criteria? inner)
     {
         switch (attribute.Kind)
         {
             case AttributeKind.Reference:
-                var member = NewScope(target!);
-                var condition = inner == null ? "1" : CompileCriteria(member, inner);
-                var cast = target == attribute.Target ? "" : " AND " + TypeFilter(target!, member.Alias);
-                return $"EXISTS (SELECT 1 FROM {target!.Table.Quoted} {member.Alias}{string.Concat(member.Joins)} WHERE {member.Alias}.{Database.Quote(target.Table.PrimaryKey[0])} = {alias}.{Database.Quote(attribute.Column!)}{cast} AND ({condition}))";
+                return Nested(() =>
+                {
+                    var member = NewScope(target!);
+                    var condition = inner == null ? "1" : CompileCriteria(member, inner);
+                    var cast = target == attribute.Target ? "" : " AND " + TypeFilter(target!, member.Alias);
+                    return $"EXISTS (SELECT 1 FROM {target!.Table.Quoted} {member.Alias}{string.Concat(member.Joins)} WHERE {member.Alias}.{Database.Quote(target.Table.PrimaryKey[0])} = {alias}.{Database.Quote(attribute.Column!)}{cast} AND ({condition}))";
+                });
             case AttributeKind.Collection:
                 return Exists(alias, attribute, target!, m => inner == null ? "1" : CompileCriteria(m, inner));
             default:
@@ -200,14 +251,12 @@ internal sealed class SqlCompiler
     private static string ColumnOf(EntityType owner, string alias, AttributeDef attribute, string path) => attribute.Kind switch
     {
         AttributeKind.Scalar or AttributeKind.Reference => alias + "." + Database.Quote(attribute.Column!),
-        // "link like '%SQ010%SH010%'": the link compares as its names from the project down, joined by " / ".
-        AttributeKind.Computed when attribute.Name is "link" or "_link" && attribute.Target == null && owner.IsContext =>
-            $"(SELECT group_concat(name, ' / ') FROM (SELECT a.name AS name FROM {Database.ClosureTable} c JOIN context a ON a.id = c.ancestor_id WHERE c.descendant_id = {alias}.\"id\" ORDER BY c.depth DESC))",
+        AttributeKind.Computed when ComputedAttributes.Find(owner, attribute.Name)?.FilterExpression is { } filterable => filterable(alias),
         AttributeKind.Collection => throw FtrackError.Validation($"\"{path}\" is a collection: compare its members with \"any\"."),
         _ => throw FtrackError.Validation($"\"{path}\" cannot be used in a filter (computed or not stored by this local server)."),
     };
 
-    private string Compare(string column, ScalarType type, string op, Literal value)
+    private string Compare(string column, AttributeDef attribute, string op, Literal value)
     {
         if (value.Kind == LiteralKind.None)
         {
@@ -220,31 +269,38 @@ internal sealed class SqlCompiler
         }
         if (op is "like" or "not_like")
         {
+            if (System.Text.Encoding.UTF8.GetByteCount(value.Text) > MaxLikePatternBytes)
+                throw FtrackError.Validation($"A like pattern may be at most {MaxLikePatternBytes:N0} bytes long; this one is {System.Text.Encoding.UTF8.GetByteCount(value.Text):N0}.");
             var pattern = Parameter(value.Kind == LiteralKind.Boolean ? (value.Boolean ? "true" : "false") : value.Text);
             return op == "like" ? $"{column} LIKE {pattern}" : $"{column} NOT LIKE {pattern}";
         }
         var sqlOp = op switch { "is" => "=", "is_not" => "!=", _ => op };
-        return $"{column} {sqlOp} {Parameter(Convert(value, type))}";
+        return $"{column} {sqlOp} {Parameter(Convert(value, attribute))}";
     }
 
-    /// <summary>The stored form of a literal compared with a column of the given type.</summary>
-    private static object? Convert(Literal value, ScalarType type)
+    /// <summary>The stored form of a literal compared with an attribute; a literal that is not of its type names it.</summary>
+    private static object? Convert(Literal value, AttributeDef attribute)
     {
+        var type = attribute.Kind == AttributeKind.Scalar ? attribute.ScalarType : ScalarType.String;
+        FtrackError NotA(string what) => FtrackError.Validation($"Attribute \"{attribute.Name}\" is compared with \"{FtrackError.Shorten(value.Text)}\", which is not {what}.");
         switch (type)
         {
             case ScalarType.DateTime:
-                return ValueCodec.ParseDateTime(value.Text, "datetime");
+                return ValueCodec.ParseDateTime(value.Text, attribute.Name);
             case ScalarType.Boolean:
                 if (value.Kind == LiteralKind.Boolean) return value.Boolean ? 1L : 0L;
                 if (value.Kind == LiteralKind.Number) return value.Number != 0 ? 1L : 0L;
                 if (bool.TryParse(value.Text, out var flag)) return flag ? 1L : 0L;
-                throw FtrackError.Validation($"\"{value.Text}\" is not a boolean.");
+                throw NotA("a boolean");
             case ScalarType.Integer:
             case ScalarType.Number:
                 if (value.Kind == LiteralKind.Boolean) return value.Boolean ? 1L : 0L;
                 var number = value.Kind == LiteralKind.Number ? value.Number
                     : double.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed
-                    : throw FtrackError.Validation($"\"{value.Text}\" is not a number.");
+                    : throw NotA("a number");
+                // NaN and infinity (from "NaN", "Infinity" or too many digits) compare with nothing in SQLite.
+                if (!double.IsFinite(number))
+                    throw NotA("a finite number");
                 return number == Math.Floor(number) && Math.Abs(number) < 9e15 ? (long)number : number;
             default:
                 return value.Kind == LiteralKind.Boolean ? (value.Boolean ? "True" : "False") : value.Text;
@@ -253,11 +309,10 @@ internal sealed class SqlCompiler
 
     private string Membership(string column, AttributeDef attribute, InCriteria membership)
     {
-        var type = attribute.Kind == AttributeKind.Scalar ? attribute.ScalarType : ScalarType.String;
         var keyword = membership.Negated ? "NOT IN" : "IN";
         if (membership.Subquery != null)
             return $"{column} {keyword} ({Subquery(membership.Subquery)})";
-        var converted = membership.Values!.Where(v => v.Kind != LiteralKind.None).Select(v => Convert(v, type)).ToList();
+        var converted = membership.Values!.Where(v => v.Kind != LiteralKind.None).Select(v => Convert(v, attribute)).ToList();
         var hasNone = membership.Values!.Any(v => v.Kind == LiteralKind.None);
         string list;
         if (converted.Count == 0)
@@ -273,7 +328,7 @@ internal sealed class SqlCompiler
     }
 
     /// <summary>A subquery selecting one attribute path (id when no select is given).</summary>
-    private string Subquery(QueryExpression query)
+    private string Subquery(ParsedQuery query) => Nested(() =>
     {
         if (query.Projections.Count > 1)
             throw FtrackError.Validation("A subquery must select exactly one attribute.");
@@ -288,7 +343,7 @@ internal sealed class SqlCompiler
         if (query.Limit != null || query.Offset != null)
             sql += $" LIMIT {query.Limit ?? -1} OFFSET {query.Offset ?? 0}";
         return sql;
-    }
+    });
 
     /// <summary>The column a path through references ends on (for order by and subquery selects).</summary>
     private string OrderColumn(Scope scope, string path, bool allowReference = false)

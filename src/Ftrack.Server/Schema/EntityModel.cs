@@ -54,6 +54,13 @@ internal sealed class AttributeDef
     public (string Column, string Value)? MemberFilter { get; init; }
 }
 
+/// <summary>
+/// A column of a type's table holding the key of another entity: a reference's column
+/// (<c>status</c> → <c>status_id</c>), or a key column the schema marks as a foreign key without a
+/// reference beside it (<c>WorkflowSchemaStatus.status_id</c>). Name is the attribute errors name.
+/// </summary>
+internal sealed record ForeignKey(string Name, string Column, EntityType Target, bool Required);
+
 /// <summary>A physical SQLite table shared by a family of entity types (all contexts share one).</summary>
 internal sealed class TableDef
 {
@@ -61,6 +68,11 @@ internal sealed class TableDef
     /// <summary>Column name to value type; names are the attribute names of the family.</summary>
     public Dictionary<string, ScalarType> Columns { get; } = new();
     public List<string> PrimaryKey { get; } = new();
+    /// <summary>
+    /// The columns that decide which type a row is (context_type, object_type_id, resource_type,
+    /// system_type): changing one would turn an entity into another kind of entity.
+    /// </summary>
+    public HashSet<string> ClassifierColumns { get; } = new();
     /// <summary>Member types that carry a classifier, most specific first.</summary>
     public List<EntityType> ClassifiedMembers { get; } = new();
     /// <summary>The type a row has when no classifier matches.</summary>
@@ -84,6 +96,8 @@ internal sealed class EntityType
     public List<string> AlwaysProjected { get; } = new();
     /// <summary>Column = value pairs that tell this type's rows apart in a shared table.</summary>
     public List<(string Column, string Value)> Classifiers { get; } = new();
+    /// <summary>Every column of this type holding another entity's key, each once.</summary>
+    public List<ForeignKey> ForeignKeys { get; } = new();
     /// <summary>Context, TypedContext, Resource: types that only exist through a subtype.</summary>
     public bool IsAbstract { get; set; }
     /// <summary>This type and its supertypes (Task: Task, TypedContext, Context).</summary>

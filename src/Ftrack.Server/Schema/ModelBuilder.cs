@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
+using Ftrack.Server.Query;
 
 namespace Ftrack.Server.Schema;
 
@@ -68,9 +69,6 @@ internal static class ModelBuilder
         ["Type.task_type_schemas"] = ("TaskTypeSchemaType", "type_id", "task_type_schema_id"),
     };
 
-    /// <summary>Attributes computed on projection rather than stored.</summary>
-    private static readonly HashSet<string> ComputedNames = ["link", "_link", "time_logged", "bid_time_logged_difference", "thumbnail_url", "url", "is_latest_version", "latest_version"];
-
     public static EntityModel Build(IReadOnlyList<JsonObject> schemas)
     {
         var model = new EntityModel();
@@ -102,11 +100,15 @@ internal static class ModelBuilder
         foreach (var table in model.Tables.Values)
         {
             table.ClassifiedMembers.AddRange(table.Members.Where(m => m.Classifiers.Count > 0).OrderByDescending(m => m.Classifiers.Count));
+            table.ClassifierColumns.UnionWith(table.Members.SelectMany(m => m.Classifiers).Select(c => c.Column));
             table.BaseType = table.Members.FirstOrDefault(m => m.Classifiers.Count == 0) ?? table.Members[0];
             table.PrimaryKey.AddRange(table.Members[0].PrimaryKey);
         }
         foreach (var type in model.Types.Values)
+        {
             AddProjectionLists(type);
+            AddForeignKeys(model, type);
+        }
         return model;
     }
 
@@ -119,7 +121,7 @@ internal static class ModelBuilder
             var prop = node!.AsObject();
             if (prop["$ref"] != null || prop["items"] != null)
                 continue;
-            if (computed.Contains(name) || ComputedNames.Contains(name) || (string?)prop["type"] == "object")
+            if (computed.Contains(name) || ComputedAttributes.Names.Contains(name) || (string?)prop["type"] == "object")
             {
                 type.Attributes[name] = new AttributeDef { Name = name, Kind = AttributeKind.Computed };
                 continue;
@@ -177,7 +179,8 @@ internal static class ModelBuilder
     private static AttributeDef ResolveReference(EntityModel model, EntityType type, string name, string targetName)
     {
         var target = model.Find(targetName);
-        if (name == "latest_version" && target != null)
+        // A reference the server computes (latest_version) has no column: the computed table loads it.
+        if (target != null && ComputedAttributes.Names.Contains(name))
             return new AttributeDef { Name = name, Kind = AttributeKind.Computed, Target = target };
         var column = ReferenceColumns.GetValueOrDefault((type.Name, name)) ?? name + "_id";
         if (target == null || !type.Table.Columns.ContainsKey(column))
@@ -221,6 +224,29 @@ internal static class ModelBuilder
         if (targetColumn == null || !target.Table.Columns.ContainsKey(targetColumn))
             return new AttributeDef { Name = name, Kind = AttributeKind.Unsupported, Target = target };
         return new AttributeDef { Name = name, Kind = AttributeKind.Collection, Target = target, Shape = CollectionShape.ForeignKeyOnTarget, TargetColumn = targetColumn, MemberFilter = filter };
+    }
+
+    /// <summary>
+    /// A reference's column, or a scalar the schema describes as "Foreign key(s): Type.id" with no
+    /// reference beside it (the link tables). The key of a subtype's row naming its base row
+    /// (FileComponent.id) is the row itself, not a foreign key.
+    /// </summary>
+    private static void AddForeignKeys(EntityModel model, EntityType type)
+    {
+        foreach (var attribute in type.Attributes.Values.Where(a => a.Kind == AttributeKind.Reference))
+            type.ForeignKeys.Add(new ForeignKey(attribute.Name, attribute.Column!, attribute.Target!, type.Required.Contains(attribute.Column!)));
+        foreach (var (name, node) in type.Schema["properties"]!.AsObject())
+        {
+            if ((string?)node!["format"] != "foreign_key" || type.ForeignKeys.Any(k => k.Column == name)
+                || type.Attributes.GetValueOrDefault(name) is not { Kind: AttributeKind.Scalar })
+                continue;
+            var description = (string?)node["description"] ?? "";
+            const string prefix = "Foreign key(s): ";
+            if (!description.StartsWith(prefix, StringComparison.Ordinal) || model.Find(description[prefix.Length..].Split('.')[0]) is not { } target)
+                continue;
+            if (target.Table != type.Table || !type.PrimaryKey.Contains(name))
+                type.ForeignKeys.Add(new ForeignKey(name, name, target, type.Required.Contains(name)));
+        }
     }
 
     private static void AddProjectionLists(EntityType type)

@@ -36,7 +36,7 @@ internal sealed class Database : IDisposable
         }
         else
         {
-            ExistedBefore = System.IO.File.Exists(path);
+            RestrictToOwner(path!);
             ConnectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = path,
@@ -56,12 +56,26 @@ internal sealed class Database : IDisposable
         }
     }
 
+    /// <summary>
+    /// The file holds the studio's data and the key's hash: only its owner may read it. SQLite
+    /// creates the -wal, -shm and -journal files with the database file's mode, so creating that
+    /// one as 0600 covers them; files an older server left readable are narrowed.
+    /// </summary>
+    private static void RestrictToOwner(string path)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        const System.IO.UnixFileMode ownerOnly = System.IO.UnixFileMode.UserRead | System.IO.UnixFileMode.UserWrite;
+        if (!System.IO.File.Exists(path))
+            new System.IO.FileStream(path, new System.IO.FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = System.IO.FileAccess.Write, UnixCreateMode = ownerOnly }).Dispose();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+            if (System.IO.File.Exists(file))
+                System.IO.File.SetUnixFileMode(file, ownerOnly);
+    }
+
     public EntityModel Model { get; }
 
     public bool InMemory { get; }
-
-    /// <summary>Whether the database file existed before this server started.</summary>
-    public bool ExistedBefore { get; }
 
     public string ConnectionString { get; }
 
@@ -107,7 +121,8 @@ internal sealed class Database : IDisposable
         ddl.Append($"CREATE TABLE IF NOT EXISTS {ClosureTable} (ancestor_id TEXT NOT NULL, descendant_id TEXT NOT NULL, depth INTEGER NOT NULL, PRIMARY KEY (descendant_id, ancestor_id)) WITHOUT ROWID;\n");
         ddl.Append($"CREATE INDEX IF NOT EXISTS ix_{ClosureTable}_ancestor ON {ClosureTable} (ancestor_id, depth);\n");
         ddl.Append("CREATE TABLE IF NOT EXISTS server_setting (name TEXT PRIMARY KEY, value TEXT);\n");
-        ddl.Append("CREATE TABLE IF NOT EXISTS api_credential (username TEXT PRIMARY KEY, api_key TEXT NOT NULL);\n");
+        // Salted hashes only (ApiKeyHash); servers before kept plain keys in api_credential (AdminCredentials migrates it).
+        ddl.Append("CREATE TABLE IF NOT EXISTS api_key_hash (username TEXT PRIMARY KEY, hash TEXT NOT NULL);\n");
         Execute(connection, ddl.ToString());
     }
 
@@ -117,16 +132,13 @@ internal sealed class Database : IDisposable
     /// </summary>
     private void AddMissingColumns(SqliteConnection connection)
     {
+        using var sql = new PreparedCommands(connection, null);
         foreach (var table in Model.Tables.Values)
         {
             var existing = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
-            using (var info = connection.CreateCommand())
-            {
-                info.CommandText = $"SELECT name FROM pragma_table_info('{table.Name}')";
-                using var reader = info.ExecuteReader();
+            using (var reader = sql.Get("SELECT name FROM pragma_table_info($0)", table.Name).ExecuteReader())
                 while (reader.Read())
                     existing.Add(reader.GetString(0));
-            }
             foreach (var (column, type) in table.Columns.Where(c => !existing.Contains(c.Key)))
                 Execute(connection, $"ALTER TABLE {table.Quoted} ADD COLUMN {Quote(column)} {SqlType(type)}");
         }
@@ -141,23 +153,11 @@ internal sealed class Database : IDisposable
         _ => "TEXT",
     };
 
-    public string? GetSetting(SqliteConnection connection, string name)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM server_setting WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        return command.ExecuteScalar() as string;
-    }
+    public static string? GetSetting(PreparedCommands sql, string name) =>
+        sql.Get("SELECT value FROM server_setting WHERE name = $0", name).ExecuteScalar() as string;
 
-    public void SetSetting(SqliteConnection connection, string name, string value, SqliteTransaction? transaction = null)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO server_setting (name, value) VALUES ($name, $value) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
-        command.Parameters.AddWithValue("$name", name);
-        command.Parameters.AddWithValue("$value", value);
-        command.ExecuteNonQuery();
-    }
+    public static void SetSetting(PreparedCommands sql, string name, string value) =>
+        sql.Get("INSERT INTO server_setting (name, value) VALUES ($0, $1) ON CONFLICT(name) DO UPDATE SET value = excluded.value", name, value).ExecuteNonQuery();
 
     public void Dispose()
     {

@@ -5,16 +5,18 @@ using Microsoft.Data.Sqlite;
 namespace Ftrack.Server.Storage;
 
 /// <summary>
-/// Commands of one transaction, kept by SQL text so a statement run for every entity of a large
-/// batch is prepared once and only rebound (parameters are named $0, $1, ...).
+/// The one way this server runs SQL with values: positional parameters <c>$0, $1, ...</c> bound
+/// from the arguments of <see cref="Get"/>. Commands are kept by SQL text for the life of the
+/// transaction, so a statement run for every entity of a large batch is prepared once and only
+/// rebound.
 /// </summary>
 internal sealed class PreparedCommands : IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly SqliteTransaction _transaction;
+    private readonly SqliteTransaction? _transaction;
     private readonly Dictionary<string, SqliteCommand> _commands = new();
 
-    public PreparedCommands(SqliteConnection connection, SqliteTransaction transaction)
+    public PreparedCommands(SqliteConnection connection, SqliteTransaction? transaction)
     {
         _connection = connection;
         _transaction = transaction;

@@ -31,7 +31,14 @@ internal static class ValueCodec
                 break;
             case ScalarType.Number:
                 if (value.ValueKind == JsonValueKind.Number)
-                    return value.TryGetInt64(out var whole) ? whole : value.GetDouble();
+                {
+                    if (value.TryGetInt64(out var whole))
+                        return whole;
+                    // 1e400 reads as infinity, which SQLite would keep and answer as null.
+                    if (value.GetDouble() is var real && double.IsFinite(real))
+                        return real;
+                    throw FtrackError.Validation($"Attribute \"{attribute}\" expects a number, and {FtrackError.Shorten(value.GetRawText())} is beyond the range of one.");
+                }
                 break;
             case ScalarType.Boolean:
                 if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
@@ -53,7 +60,7 @@ internal static class ValueCodec
     {
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
             return parsed.UtcDateTime.ToString(DateTimeFormat, CultureInfo.InvariantCulture);
-        throw FtrackError.Validation($"Attribute \"{attribute}\" expects a datetime, \"{text}\" is not one.");
+        throw FtrackError.Validation($"Attribute \"{attribute}\" expects a datetime, \"{FtrackError.Shorten(text)}\" is not one.");
     }
 
     public static string Now() => DateTime.UtcNow.ToString(DateTimeFormat, CultureInfo.InvariantCulture);
