@@ -113,8 +113,10 @@ public sealed class ApiKeyStorageTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task TheDatabaseAndItsSiblingsAreReadableByTheOwnerOnly()
     {
+        // Unix file modes: CI runs on Linux; Windows has ACLs instead.
         if (OperatingSystem.IsWindows())
             return;
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -68,6 +68,8 @@ public sealed class WriteOperationTests : IAsyncLifetime
         Assert.Equal("ValidationError", (string)missing["exception"]!);
         Assert.Contains("type_id", (string)missing["content"]!);
         Assert.Contains("operation 1: create Task", (string)missing["content"]!);
+        // Which operation failed also travels as data, so a client need not parse the message.
+        Assert.Equal(1, (int)missing["operation_index"]!);
 
         var wrongType = (await _server.CallAsync(TestServer.Create("Sequence", new { name = 5, parent_id = project }))).Error;
         Assert.Equal("ValidationError", (string)wrongType["exception"]!);

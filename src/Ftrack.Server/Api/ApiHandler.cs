@@ -92,7 +92,7 @@ internal sealed class ApiHandler
 
     private static ApiResponse Error(FtrackError error, int status, List<KeyValuePair<string, string>> headers, bool closeConnection = false)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(error.ExceptionName, error.Message, error.ErrorCode), ErrorJson);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(error.ExceptionName, error.Message, error.ErrorCode, error.OperationIndex), ErrorJson);
         return new ApiResponse(status, body, headers, closeConnection);
     }
 
@@ -125,5 +125,7 @@ internal sealed class ApiHandler
     private sealed record ErrorBody(
         [property: System.Text.Json.Serialization.JsonPropertyName("exception")] string Exception,
         [property: System.Text.Json.Serialization.JsonPropertyName("content")] string Content,
-        [property: System.Text.Json.Serialization.JsonPropertyName("error_code")] string? ErrorCode);
+        [property: System.Text.Json.Serialization.JsonPropertyName("error_code")] string? ErrorCode,
+        [property: System.Text.Json.Serialization.JsonPropertyName("operation_index"),
+                   System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? OperationIndex);
 }

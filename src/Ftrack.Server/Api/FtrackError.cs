@@ -8,12 +8,13 @@ namespace Ftrack.Server.Api;
 /// </summary>
 internal sealed class FtrackError : Exception
 {
-    public FtrackError(string exceptionName, string content, int strictStatus, string? errorCode = null)
+    public FtrackError(string exceptionName, string content, int strictStatus, string? errorCode = null, int? operationIndex = null)
         : base(content)
     {
         ExceptionName = exceptionName;
         StrictStatus = strictStatus;
         ErrorCode = errorCode;
+        OperationIndex = operationIndex;
     }
 
     public string ExceptionName { get; }
@@ -22,6 +23,13 @@ internal sealed class FtrackError : Exception
     public int StrictStatus { get; }
 
     public string? ErrorCode { get; }
+
+    /// <summary>
+    /// Which operation of the batch failed (zero-based), answered as "operation_index" beside the
+    /// error so a client need not parse it out of the message. An addition of this server's: the
+    /// official clients ignore members they do not know.
+    /// </summary>
+    public int? OperationIndex { get; }
 
     /// <summary>An error message quotes at most this much of what the client sent.</summary>
     private const int MaxQuotedLength = 200;
@@ -52,5 +60,5 @@ internal sealed class FtrackError : Exception
     /// The same error naming the failing operation of the batch. The operation goes last so the
     /// message still begins as the real server's does ("Unable to parse expression ...").
     /// </summary>
-    public FtrackError InOperation(string where) => new(ExceptionName, Message + " (" + where + ")", StrictStatus, ErrorCode);
+    public FtrackError InOperation(int index, string where) => new(ExceptionName, Message + " (" + where + ")", StrictStatus, ErrorCode, index);
 }

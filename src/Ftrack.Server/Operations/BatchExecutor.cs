@@ -86,11 +86,11 @@ internal sealed class BatchExecutor
                 }
                 catch (FtrackError error)
                 {
-                    throw error.InOperation($"operation {index}: {action}{(entityType == null ? "" : " " + entityType)}");
+                    throw error.InOperation(index, $"operation {index}: {action}{(entityType == null ? "" : " " + entityType)}");
                 }
                 catch (SqliteException error)
                 {
-                    throw FtrackError.Server($"Database error {error.SqliteErrorCode}: {error.Message} (operation {index}: {action}{(entityType == null ? "" : " " + entityType)})");
+                    throw FtrackError.Server($"Database error {error.SqliteErrorCode}: {error.Message}").InOperation(index, $"operation {index}: {action}{(entityType == null ? "" : " " + entityType)}");
                 }
                 index++;
             }
