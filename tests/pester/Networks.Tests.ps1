@@ -236,3 +236,14 @@ Describe 'Secrets on studio networks' {
         }
     }
 }
+
+Describe 'Help on studio networks' {
+    It 'about_Ftrack_Connecting is found by Get-Help, has the standard layout, and about_Ftrack points to it' {
+        $text = Get-Help about_Ftrack_Connecting | Out-String
+        foreach ($section in 'SHORT DESCRIPTION', 'LONG DESCRIPTION', 'EXAMPLES', 'SEE ALSO') { $text | Should -Match $section }
+        foreach ($parameter in '-TrustedCertificate', '-SkipCertificateCheck', '-Proxy', '-ProxyCredential', '-ProxyUseDefaultCredentials', '-NoProxy', 'HTTPS_PROXY', 'Ftrack.ProxyAuthenticationRequired') {
+            $text | Should -Match ([regex]::Escape($parameter))
+        }
+        (Get-Help about_Ftrack | Out-String) | Should -Match 'about_Ftrack_Connecting'
+    }
+}
