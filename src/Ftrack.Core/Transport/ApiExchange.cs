@@ -19,8 +19,9 @@ namespace Ftrack.Core.Transport
     /// <summary>
     /// One HTTP exchange with /api: sends an encoded batch with ftrack's headers, reads the answer
     /// straight from the network stream, and turns everything that can go wrong below the ftrack
-    /// protocol (refused, reset, timeout, TLS, a proxy's HTML, a redirect, a truncated body) into a
-    /// typed exception with plain words. Knows nothing of retries, schemas or batches.
+    /// protocol (refused, reset, timeout, a refused certificate, a proxy's 407 or HTML, a redirect,
+    /// a truncated body) into a typed exception with plain words. Knows nothing of retries, schemas
+    /// or batches; its handler comes from the session's <see cref="HttpHandlerFactory"/>.
     /// </summary>
     internal sealed class ApiExchange : IDisposable
     {

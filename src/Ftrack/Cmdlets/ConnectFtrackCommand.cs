@@ -145,7 +145,8 @@ namespace Ftrack.Cmdlets
             };
             var transport = sessionOptions.Transport;
             transport.Proxy = Proxy;
-            transport.ProxyCredential = ProxyCredential?.GetNetworkCredential();
+            // PSCredential.Empty is how a script says "no credential".
+            transport.ProxyCredential = ProxyCredential is { } proxyCredential && proxyCredential != PSCredential.Empty ? proxyCredential.GetNetworkCredential() : null;
             transport.ProxyUseDefaultCredentials = ProxyUseDefaultCredentials;
             transport.NoProxy = NoProxy;
             transport.SkipCertificateCheck = SkipCertificateCheck;
