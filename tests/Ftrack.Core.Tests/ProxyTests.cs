@@ -137,6 +137,22 @@ public sealed class ProxyTests
     }
 
     [Fact]
+    public void A_write_refused_by_the_proxys_407_was_certainly_not_applied_so_it_is_not_outcome_unknown()
+    {
+        var server = new FakeServer { SchemasJson = "[{\"id\":\"Sequence\",\"properties\":{\"id\":{\"type\":\"string\",\"default\":\"{uid}\"},\"name\":{\"type\":\"string\"}},\"primary_key\":[\"id\"]}]" };
+        var options = Options();
+        options.Handler = new FakeHandler(r => r.Actions.Contains("create")
+            ? Responses.Html((HttpStatusCode)407, "<html><title>407 Proxy Authentication Required</title></html>")
+            : Responses.Json(server.Respond(r)));
+        using var session = new FtrackSession(options);
+        var create = Ftrack.Core.Writes.WritePlanner.PlanCreate(session, "Sequence", new Dictionary<string, object?> { ["name"] = "SQ" });
+
+        var error = Assert.Throws<FtrackProxyAuthenticationException>(() => Ftrack.Core.Writes.WriteExecutor.Execute(session, new FtrackOperation[] { create }));
+        Assert.True(error.RequestNeverSent);
+        Assert.Equal(FtrackErrorIds.ProxyAuthenticationRequired, error.ErrorId);
+    }
+
+    [Fact]
     public void A_407_to_the_connect_of_an_https_tunnel_names_the_proxy_and_the_refused_user()
     {
         using var proxy = new ProxyDemandingAuthentication();

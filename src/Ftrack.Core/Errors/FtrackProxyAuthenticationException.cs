@@ -4,10 +4,11 @@ namespace Ftrack.Core
 {
     /// <summary>
     /// A proxy between the client and the server answered HTTP 407 Proxy Authentication Required:
-    /// to the CONNECT that opens an https tunnel, or to a plain-http request. Nothing reached the
-    /// ftrack server, so a write that fails this way was certainly not applied.
+    /// to the CONNECT that opens an https tunnel, or to a plain-http request. A transport failure
+    /// with its own id: nothing reached the ftrack server, so a write that fails this way was
+    /// certainly not applied, and nothing is retried.
     /// </summary>
-    public sealed class FtrackProxyAuthenticationException : FtrackException
+    public sealed class FtrackProxyAuthenticationException : FtrackTransportException
     {
         /// <summary>
         /// The proxy (null when unknown) refused a request to <paramref name="server"/>;
@@ -15,7 +16,7 @@ namespace Ftrack.Core
         /// given, and <paramref name="usedDefaultCredentials"/> whether the user's logon credentials were offered.
         /// </summary>
         public FtrackProxyAuthenticationException(Uri? proxy, Uri server, string? proxyUser, bool usedDefaultCredentials, Exception? inner = null)
-            : base(Compose(proxy, server, proxyUser, usedDefaultCredentials), inner)
+            : base(TransportFailure.ProxyAuthentication, Compose(proxy, server, proxyUser, usedDefaultCredentials), inner)
         {
             Proxy = proxy;
             ProxyUser = proxyUser;

@@ -217,7 +217,7 @@ namespace Ftrack.Core.Transport
             return request;
         }
 
-        private FtrackException TransportError(Exception e, bool timedOut, TimeSpan timeout, CancellationToken userToken, string summary)
+        private FtrackTransportException TransportError(Exception e, bool timedOut, TimeSpan timeout, CancellationToken userToken, string summary)
         {
             var host = Server.GetLeftPart(UriPartial.Authority);
             // Refused or unresolved, the connection that failed was the one to the proxy.
