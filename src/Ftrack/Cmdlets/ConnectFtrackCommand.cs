@@ -180,7 +180,8 @@ namespace Ftrack.Cmdlets
         {
             foreach (var item in TrustedCertificate ?? Array.Empty<object>())
             {
-                switch (item is PSObject wrapped ? wrapped.BaseObject : item)
+                var value = item is PSObject wrapped ? wrapped.BaseObject : item;
+                switch (value)
                 {
                     case X509Certificate2 certificate:
                         yield return certificate;
@@ -195,7 +196,7 @@ namespace Ftrack.Cmdlets
                         foreach (var certificate in CertificateFile.Load(FileSystemPath(path))) yield return certificate;
                         break;
                     default:
-                        Fail(FtrackErrorIds.InvalidCertificate, "-TrustedCertificate takes paths to PEM or DER files, or X509Certificate2 objects; '" + item + "' is a " + (item is PSObject p ? p.BaseObject : item)?.GetType().Name + ".");
+                        Fail(FtrackErrorIds.InvalidCertificate, "-TrustedCertificate takes paths to PEM or DER files, or X509Certificate2 objects; '" + value + "' is a " + value?.GetType().Name + ".");
                         break;
                 }
             }
@@ -210,7 +211,7 @@ namespace Ftrack.Cmdlets
             }
             catch (Exception e) when (e is SessionStateException or NotSupportedException or PSArgumentException) { }
             Fail(FtrackErrorIds.InvalidCertificate, "'" + path + "' is not a file path: -TrustedCertificate takes paths to PEM or DER files, or X509Certificate2 objects.");
-            return path;
+            return path; // not reached: Fail throws
         }
 
         /// <summary>One verbose line: how the session reaches the server. Names the proxy user, never a password.</summary>
