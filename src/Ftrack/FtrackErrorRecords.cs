@@ -28,6 +28,7 @@ namespace Ftrack
         private static ErrorCategory CategoryOf(FtrackException e) => e switch
         {
             FtrackAuthenticationException => ErrorCategory.AuthenticationError,
+            FtrackProxyAuthenticationException => ErrorCategory.AuthenticationError,
             FtrackPermissionException => ErrorCategory.PermissionDenied,
             FtrackValidationException => ErrorCategory.InvalidData,
             FtrackParseException => ErrorCategory.ParserError,
@@ -53,6 +54,8 @@ namespace Ftrack
             FtrackAuthenticationException => "Check the API user and key (Connect-Ftrack -Credential): the user is the ftrack username, the password is an API key from the ftrack web UI.",
             FtrackParseException => "Check the expression: see Get-Help about_Ftrack_Query_Language.",
             FtrackTransportException { Failure: TransportFailure.Cancelled } => null,
+            FtrackTransportException { Failure: TransportFailure.Tls } => "If the server's certificate comes from your studio's own certificate authority, trust it for the session: Connect-Ftrack -TrustedCertificate <ca.pem>. -SkipCertificateCheck is for test servers only.",
+            FtrackProxyAuthenticationException => "Pass the proxy's user name and password with Connect-Ftrack -ProxyCredential (Get-Credential), or -ProxyUseDefaultCredentials to offer your logon credentials.",
             FtrackTransportException => "Check the server URL, the network or VPN, and that the server is up.",
             FtrackRedirectedException r => "Fix the server URL: Connect-Ftrack -Server " + (r.Location is { } to ? to.GetLeftPart(UriPartial.Authority) : "<the address ftrack answers at>") + " (only if you trust that address with your API key).",
             FtrackInsecureConnectionException => "Use https://, or pass -AllowUnencryptedAuthentication.",

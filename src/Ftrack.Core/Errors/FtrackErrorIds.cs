@@ -31,6 +31,8 @@ namespace Ftrack.Core
         public const string InsecureConnection = "Ftrack.InsecureConnection";
         /// <summary>A write was sent and its answer lost: it may or may not be applied.</summary>
         public const string OutcomeUnknown = "Ftrack.OutcomeUnknown";
+        /// <summary>A proxy between the client and the server answered HTTP 407: it wants credentials, or refused the ones given.</summary>
+        public const string ProxyAuthenticationRequired = "Ftrack.ProxyAuthenticationRequired";
 
         // Sessions.
         /// <summary>No session: Connect-Ftrack first, or pass -Session.</summary>
@@ -43,6 +45,10 @@ namespace Ftrack.Core
         public const string InvalidServer = "Ftrack.InvalidServer";
         /// <summary>No API user or key was given or found in the environment.</summary>
         public const string MissingCredential = "Ftrack.MissingCredential";
+        /// <summary>A certificate to trust could not be read (no such file, no certificate in it), or conflicts with skipping certificate checks.</summary>
+        public const string InvalidCertificate = "Ftrack.InvalidCertificate";
+        /// <summary>The proxy URL is not an http(s) or socks URL, carries a password, or the proxy settings contradict each other.</summary>
+        public const string InvalidProxy = "Ftrack.InvalidProxy";
 
         // Refused on the client before anything is sent.
         /// <summary>The server has no such entity type.</summary>

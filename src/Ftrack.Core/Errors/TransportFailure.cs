@@ -9,6 +9,8 @@ namespace Ftrack.Core
         NameResolution,
         /// <summary>The TLS handshake failed (certificate, protocol).</summary>
         Tls,
+        /// <summary>A proxy on the way answered 407: it wants credentials, or refused the ones given.</summary>
+        ProxyAuthentication,
         /// <summary>No answer within the session's timeout.</summary>
         Timeout,
         /// <summary>The connection broke after it was made.</summary>

@@ -20,27 +20,31 @@ namespace Ftrack.Core.Transport
     /// <summary>
     /// One HTTP exchange with /api: sends an encoded batch with ftrack's headers, reads the answer
     /// straight from the network stream, and turns everything that can go wrong below the ftrack
-    /// protocol (refused, reset, timeout, TLS, a proxy's HTML, a redirect, a truncated body) into a
-    /// typed exception with plain words. Knows nothing of retries, schemas or batches.
+    /// protocol (refused, reset, timeout, a refused certificate, a proxy's 407 or HTML, a redirect,
+    /// a truncated body) into a typed exception with plain words. Knows nothing of retries, schemas
+    /// or batches; its handler comes from the session's <see cref="HttpHandlerFactory"/>.
     /// </summary>
     internal sealed class ApiExchange : IDisposable
     {
         private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
         private readonly HttpClient _http;
+        private readonly HttpHandlerFactory _transport;
         private readonly string _apiUser;
         private readonly string _apiKey;
         private readonly string _clientToken;
         private long _requestCount;
 
-        public ApiExchange(Uri server, string apiUser, string apiKey, string clientToken, HttpMessageHandler? handler)
+        /// <summary>An exchange with <paramref name="server"/> through the handler <paramref name="transport"/> builds (or <paramref name="handler"/>, a test's fake).</summary>
+        public ApiExchange(Uri server, string apiUser, string apiKey, string clientToken, HttpHandlerFactory transport, HttpMessageHandler? handler)
         {
             Server = server;
             Endpoint = new Uri(server, "api");
+            _transport = transport;
             _apiUser = apiUser;
             _apiKey = apiKey;
             _clientToken = clientToken;
-            _http = new HttpClient(handler ?? CreateHandler(), disposeHandler: true)
+            _http = new HttpClient(handler ?? CreateHandler(transport), disposeHandler: true)
             {
                 // Timeouts are per call (CancelAfter) so a long streamed read is bounded too.
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
@@ -54,17 +58,17 @@ namespace Ftrack.Core.Transport
         /// <summary>HTTP requests made so far (for diagnostics and tests).</summary>
         public long RequestCount => Interlocked.Read(ref _requestCount);
 
-        private static HttpMessageHandler CreateHandler() => new HttpClientHandler
+        private static HttpMessageHandler CreateHandler(HttpHandlerFactory transport)
         {
-            UseCookies = true,
-            CookieContainer = new CookieContainer(),
-            // Never: a redirect would carry the key, the user and the session cookie to wherever it
-            // points, and a 302 would turn the POST into a GET. A redirect is answered as an error.
-            AllowAutoRedirect = false,
+            // The session's proxy, certificate trust and refused redirects, plus what is the API's own.
+            var handler = transport.CreateHandler();
+            handler.UseCookies = true;
+            handler.CookieContainer = new CookieContainer();
             // GZip | Deflate | Brotli (4: not named in netstandard2.0, honoured by .NET Core).
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | (DecompressionMethods)4,
-            MaxConnectionsPerServer = 16,
-        };
+            handler.AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | (DecompressionMethods)4;
+            handler.MaxConnectionsPerServer = 16;
+            return handler;
+        }
 
         /// <summary>Sends the body and decodes the answer as it arrives (rows reach OnRow while the rest is on the wire); one attempt, no retry.</summary>
         public object?[] Send(IReadOnlyList<FtrackOperation> operations, byte[] body, string summary, CallOptions options, DecodeContext context, TimeSpan timeout)
@@ -208,6 +212,8 @@ namespace Ftrack.Core.Transport
         {
             var status = (int)response.StatusCode;
             bytes = 0;
+            // A plain-http request through a proxy that wants credentials: the proxy answers, not ftrack.
+            if (status == 407) throw new FtrackProxyAuthenticationException(_transport.ProxyInUse, Server, _transport.ProxyUser, _transport.ProxyUseDefaultCredentials);
             if (status is >= 300 and < 400 && status != 304)
                 throw new FtrackRedirectedException(Server, status, response.Headers.Location is { } to ? new Uri(Endpoint, to) : null);
             var mediaType = response.Content.Headers.ContentType?.MediaType;
@@ -312,22 +318,30 @@ namespace Ftrack.Core.Transport
         private FtrackTransportException MapTransportError(Exception e, bool timedOut, TimeSpan timeout, CancellationToken userToken, string summary)
         {
             var host = Server.GetLeftPart(UriPartial.Authority);
+            // Refused or unresolved, the connection that failed was the one to the proxy.
+            var proxy = _transport.ProxyInUse is { } p ? "the proxy " + p.GetLeftPart(UriPartial.Authority) + " (on the way to " + host + ")" : null;
             if (timedOut)
                 return new FtrackTransportException(TransportFailure.Timeout, "No answer from " + host + " to " + summary + " within " + timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s (the timeout). The server may be overloaded, or the query too large: narrow it or raise -TimeoutSec.", e) { Operation = summary };
             if (userToken.IsCancellationRequested && e is OperationCanceledException)
                 return new FtrackTransportException(TransportFailure.Cancelled, summary + " was cancelled.", e) { Operation = summary };
             for (var inner = e; inner != null; inner = inner.InnerException)
             {
+                if (inner is HttpRequestException tunnel && ProxyFailure.IsAuthenticationRequired(tunnel))
+                    return new FtrackProxyAuthenticationException(_transport.ProxyInUse, Server, _transport.ProxyUser, _transport.ProxyUseDefaultCredentials, e) { Operation = summary };
                 if (inner is SocketException se)
                 {
                     switch (se.SocketErrorCode)
                     {
                         case SocketError.ConnectionRefused:
-                            return new FtrackTransportException(TransportFailure.ConnectionRefused, "Could not connect to " + host + ": the connection was refused (is the server running, and is the port right?).", e) { Operation = summary };
+                            return new FtrackTransportException(TransportFailure.ConnectionRefused, proxy != null
+                                ? "Could not connect to " + proxy + ": the connection was refused (are the proxy's address and port right?)."
+                                : "Could not connect to " + host + ": the connection was refused (is the server running, and is the port right?).", e) { Operation = summary };
                         case SocketError.HostNotFound:
                         case SocketError.NoData:
                         case SocketError.TryAgain:
-                            return new FtrackTransportException(TransportFailure.NameResolution, "Could not find the server " + Server.Host + ": the name does not resolve (check the URL and your network or VPN).", e) { Operation = summary };
+                            return new FtrackTransportException(TransportFailure.NameResolution, proxy != null
+                                ? "Could not find " + proxy + ": its name does not resolve (check the proxy's address and your network or VPN)."
+                                : "Could not find the server " + Server.Host + ": the name does not resolve (check the URL and your network or VPN).", e) { Operation = summary };
                         case SocketError.ConnectionReset:
                         case SocketError.ConnectionAborted:
                             return new FtrackTransportException(TransportFailure.ConnectionReset, "The connection to " + host + " was reset during " + summary + ".", e) { Operation = summary };
@@ -336,7 +350,8 @@ namespace Ftrack.Core.Transport
                     }
                 }
                 if (inner is AuthenticationException)
-                    return new FtrackTransportException(TransportFailure.Tls, "The TLS handshake with " + host + " failed: " + inner.Message + " (is the certificate valid and trusted?).", e) { Operation = summary };
+                    return new FtrackTransportException(TransportFailure.Tls, "The TLS handshake with " + host + " failed: "
+                        + (_transport.Certificates.RefusalFor(Server) ?? inner.Message + " (is the certificate valid and trusted?)."), e) { Operation = summary };
                 if (inner is IOException && inner.InnerException is null && e is HttpRequestException)
                     return new FtrackTransportException(TransportFailure.ConnectionReset, "The connection to " + host + " closed during " + summary + " before an answer came.", e) { Operation = summary };
             }

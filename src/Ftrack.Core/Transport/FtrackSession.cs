@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using System.Net.Http;
 using System.Text;
 using System.Threading;
 using Ftrack.Core.Json;
@@ -18,12 +20,13 @@ namespace Ftrack.Core.Transport
     /// </summary>
     public sealed class FtrackSession : IDisposable
     {
+        private readonly HttpHandlerFactory _transport;
         private readonly ApiExchange _exchange;
         private readonly ServerMetadata _metadata;
         private long _retryCount;
         private volatile bool _disposed;
 
-        /// <summary>Checks the options (https, or http to this machine only) and prepares the connection; sends nothing.</summary>
+        /// <summary>Checks the options (https, or http to this machine only; the proxy and certificate settings) and prepares the connection; sends nothing.</summary>
         public FtrackSession(FtrackSessionOptions options)
         {
             if (options.Server is null || !options.Server.IsAbsoluteUri)
@@ -40,7 +43,9 @@ namespace Ftrack.Core.Transport
             Timeout = options.Timeout;
             AutoPopulate = options.AutoPopulate;
             ClientToken = "ftrack-powershell--" + Guid.NewGuid().ToString();
-            _exchange = new ApiExchange(Server, options.ApiUser, options.ApiKey, ClientToken, options.Handler);
+            _transport = new HttpHandlerFactory(options.Transport, Server);
+            TrustedCertificates = _transport.TrustedCertificates.Select(c => c.Subject + " (" + c.Thumbprint + ")").ToArray();
+            _exchange = new ApiExchange(Server, options.ApiUser, options.ApiKey, ClientToken, _transport, options.Handler);
             _metadata = new ServerMetadata(Server, new SchemaCache(options.SchemaCacheDirectory), Call);
         }
 
@@ -64,6 +69,17 @@ namespace Ftrack.Core.Transport
         public TimeSpan RetryBaseDelay { get; set; } = RetryPolicy.DefaultBaseDelay;
         /// <summary>True once disposed: every call then fails with <see cref="FtrackSessionClosedException"/>.</summary>
         public bool IsClosed => _disposed;
+
+        /// <summary>The proxy this session's requests go through — the one asked for, or the system's (HTTPS_PROXY...) — without user name or password; null when they go direct.</summary>
+        public Uri? Proxy => _transport.ProxyInUse;
+        /// <summary>The user name of the proxy credential, when one was given (never the password).</summary>
+        public string? ProxyUser => _transport.ProxyUser;
+        /// <summary>Whether the user's logon credentials are offered to the proxy.</summary>
+        public bool ProxyUseDefaultCredentials => _transport.ProxyUseDefaultCredentials;
+        /// <summary>Certificates trusted for this session in addition to the system store, as "subject (thumbprint)".</summary>
+        public IReadOnlyList<string> TrustedCertificates { get; }
+        /// <summary>True when server certificates are not checked at all (a test server).</summary>
+        public bool SkipCertificateCheck => _transport.SkipCertificateCheck;
 
         /// <summary>Known after the first call that fetched it; null before.</summary>
         public ServerInformation? CachedServerInformation => _metadata.CachedInformation;
@@ -93,6 +109,16 @@ namespace Ftrack.Core.Transport
             var info = GetServerInformation(options);
             return new DecodeContext(info.IsTimezoneSupportEnabled ? DateTimeKind.Utc : DateTimeKind.Unspecified, _metadata.CachedSchemas, session: this);
         }
+
+        // ---- the network -----------------------------------------------------------------------
+
+        /// <summary>
+        /// A new handler that reaches the network as this session's API calls do — the same proxy and
+        /// proxy credentials, the same certificate trust, redirects refused — for requests beside the
+        /// API (uploads, downloads, the event hub). It sends no ftrack credentials and keeps no cookies;
+        /// the caller owns and disposes it.
+        /// </summary>
+        public HttpMessageHandler CreateHttpMessageHandler() => _transport.CreateHandler();
 
         // ---- calls ---------------------------------------------------------------------------
 

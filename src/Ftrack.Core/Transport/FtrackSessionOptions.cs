@@ -28,7 +28,9 @@ namespace Ftrack.Core.Transport
         public string? SchemaCacheDirectory { get; set; } = SchemaCache.DefaultRoot();
         /// <summary>Whether reading an attribute that was not selected loads it for the whole result (the default) instead of failing.</summary>
         public bool AutoPopulate { get; set; } = true;
-        /// <summary>For tests: a handler that fakes transport faults. Null uses a real socket handler.</summary>
+        /// <summary>The proxy and the certificates to trust, for every request of the session.</summary>
+        public TransportSettings Transport { get; } = new();
+        /// <summary>For tests: a handler that fakes transport faults. Null uses a real socket handler built from <see cref="Transport"/>.</summary>
         public HttpMessageHandler? Handler { get; set; }
     }
 }
