@@ -345,4 +345,21 @@ public class DecoderFixtureTests
         Assert.Equal(-0.25, Assert.IsType<double>(n["f"]));
         Assert.Equal(int.MaxValue, Assert.IsType<int>(n["g"]));
     }
+
+    [Fact]
+    public void Repeated_numbers_and_dates_share_one_box_and_keep_their_types()
+    {
+        var date = "{\"__type__\":\"datetime\",\"value\":\"2026-11-28T10:39:00\"}";
+        var rows = Decode.QueryRows(Decode.QueryBody(
+            "{\"__entity_type__\":\"Num\",\"id\":\"a\",\"bid\":3600,\"w\":2.5,\"big\":3000000000,\"start\":" + date + "}," +
+            "{\"__entity_type__\":\"Num\",\"id\":\"b\",\"bid\":3600,\"w\":2.5,\"big\":3000000000,\"start\":" + date + "}"),
+            new DecodeContext(DateTimeKind.Utc));
+        var a = (FtrackEntity)rows[0]!;
+        var b = (FtrackEntity)rows[1]!;
+        foreach (var name in new[] { "bid", "w", "big", "start" }) Assert.Same(a[name], b[name]);
+        Assert.IsType<int>(a["bid"]);
+        Assert.IsType<double>(a["w"]);
+        Assert.IsType<long>(a["big"]);
+        Assert.Equal(new DateTime(2026, 11, 28, 10, 39, 0, DateTimeKind.Utc), Assert.IsType<DateTime>(a["start"]));
+    }
 }

@@ -44,6 +44,7 @@ namespace Ftrack.Core.Json
         public object Sync { get; } = new();
 
         internal Utf8StringCache Strings { get; } = new();
+        internal BoxCache Boxes { get; } = new();
 
         // (type, attribute) → the entities a load of that attribute was already tried for, so an
         // entity the server no longer has fails clearly instead of being asked for again and again.

@@ -139,7 +139,7 @@ namespace Ftrack.Core.Json
             var live = 0;
             foreach (var slot in _slots) if (slot.Hash != 0 && BlockOf(slot) != null) live++;
             var size = 64;
-            while (size * 7 < (live + 1) * 20) size *= 2;   // live entities fill at most ~35%: room to grow
+            while (size < (live + 1) * 2) size *= 2;   // live entities fill at most half: room to grow
             var old = _slots;
             _slots = new Slot[size];
             _used = 0;

@@ -63,15 +63,12 @@ namespace Ftrack.Core.Json
             return reader.GetString()!;
         }
 
-        private static object ReadNumber(ref Utf8JsonReader reader)
+        private object ReadNumber(ref Utf8JsonReader reader)
         {
             var span = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
             if (Utf8Parser.TryParse(span, out long l, out var consumed) && consumed == span.Length)
-            {
-                if (l >= -128 && l < 1024) return SmallInts[l + 128];
-                return l is >= int.MinValue and <= int.MaxValue ? (int)l : (object)l;
-            }
-            return reader.GetDouble();
+                return l >= -128 && l < 1024 ? SmallInts[l + 128] : _context.Boxes.Integer(l);
+            return _context.Boxes.Double(reader.GetDouble());
         }
 
         private object? ReadObject(ref Utf8JsonReader reader)
@@ -115,8 +112,8 @@ namespace Ftrack.Core.Json
                     _members.Add(new KeyValuePair<string, object?>(name, ReadValue(ref reader)));
                 }
 
-                if (parsedDate is { } early && entityType == null && !HasMembersBeyond(start)) return early;
-                if (parsedDate is { } late) _members.Add(new KeyValuePair<string, object?>("value", late));
+                if (parsedDate is { } early && entityType == null && !HasMembersBeyond(start)) return _context.Boxes.Date(early);
+                if (parsedDate is { } late) _members.Add(new KeyValuePair<string, object?>("value", _context.Boxes.Date(late)));
                 if (valueType != null && entityType == null)
                 {
                     typedValue ??= FindMember("value", start); // an escaped string took the general path
@@ -140,7 +137,7 @@ namespace Ftrack.Core.Json
             var raw = bytes.IsEmpty ? System.Text.Encoding.UTF8.GetBytes(textValue) : bytes;
             if (!FtrackDates.TryParse(raw, valueType == "date" ? DateTimeKind.Unspecified : _context.DateKind, out var dt))
                 throw new JsonException("Invalid " + valueType + " value '" + text + "'.");
-            value = dt;
+            value = _context.Boxes.Date(dt);
             return true;
         }
 
