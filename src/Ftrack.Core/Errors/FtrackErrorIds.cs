@@ -59,6 +59,10 @@ namespace Ftrack.Core
         public const string NothingToUpdate = "Ftrack.NothingToUpdate";
         /// <summary>The entity lacks its primary key: select it in the query that returned it.</summary>
         public const string MissingKey = "Ftrack.MissingKey";
+        /// <summary>The input names an entity by its id but not its type: give -EntityType.</summary>
+        public const string MissingEntityType = "Ftrack.MissingEntityType";
+        /// <summary>The input is neither an entity nor anything that names one (type and key).</summary>
+        public const string NotAnEntity = "Ftrack.NotAnEntity";
         /// <summary>The entity type is keyed by several attributes, not by an id.</summary>
         public const string UnsupportedKey = "Ftrack.UnsupportedKey";
         /// <summary>Get-or-create was not given a value for an identifying property.</summary>
