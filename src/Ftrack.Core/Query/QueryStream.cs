@@ -34,6 +34,7 @@ namespace Ftrack.Core.Query
     public sealed class QueryStream : IDisposable
     {
         private readonly FtrackSession _session;
+        private readonly string _written;
         private readonly QueryExpression _expression;
         private readonly QueryPaging _paging;
         private readonly BlockingCollection<Item> _queue;
@@ -69,7 +70,9 @@ namespace Ftrack.Core.Query
         public QueryStream(FtrackSession session, string expression, QueryPaging paging, bool verbose = true, bool debug = false)
         {
             _session = session;
+            _written = expression;
             _expression = QueryExpression.Parse(expression);
+            Outline = QueryOutline.Parse(expression);
             _paging = paging;
             _verbose = verbose;
             _debug = debug;
@@ -78,6 +81,9 @@ namespace Ftrack.Core.Query
             _queue = new BlockingCollection<Item>(new ConcurrentQueue<Item>(), capacity);
         }
 
+        /// <summary>What the expression selects and from where, as far as it could be read.</summary>
+        internal QueryOutline Outline { get; }
+
         /// <summary>Rows received so far.</summary>
         public long RowCount { get; private set; }
         /// <summary>Pages received so far.</summary>
@@ -85,9 +91,14 @@ namespace Ftrack.Core.Query
         /// <summary>True when the server said there are no more rows (so RowCount + skipped rows is the total).</summary>
         public bool ReachedEnd { get; private set; }
 
-        /// <summary>Starts fetching and yields items until the last page; rethrows a failure at the point it happened.</summary>
+        /// <summary>
+        /// Starts fetching and yields items until the last page; rethrows a failure at the point it
+        /// happened. First the expression is checked against the session's schemas (when it has them):
+        /// an unknown type or attribute fails with <see cref="FtrackUsageException"/> before anything is sent.
+        /// </summary>
         public IEnumerable<Item> Read()
         {
+            if (_producer is null && _session.CachedSchemas is { } schemas) QueryCheck.Verify(schemas, _written, Outline);
             // A thread of its own: the producer blocks on the network and on the bounded queue, and N
             // parallel queries must not pin N thread-pool threads.
             _producer ??= Task.Factory.StartNew(Produce, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -126,7 +137,17 @@ namespace Ftrack.Core.Query
                     var pageExpression = _expression.WithPaging(offset > 0 || limit != null ? offset : null, limit);
                     var rows = 0L;
                     options.OnRow = (_, row) => { rows++; _queue.Add(new Item(ItemKind.Row, row), token); };
-                    var result = _session.Query(pageExpression, options);
+                    QueryResult result;
+                    try
+                    {
+                        result = _session.Query(pageExpression, options);
+                    }
+                    catch (FtrackServerException e)
+                    {
+                        // The caller wrote the expression without this page's offset and limit.
+                        e.Restate(pageExpression, _written, offset);
+                        throw;
+                    }
                     Pages++;
                     _queue.Add(new Item(ItemKind.Page, rows), token);
                     if (remaining != null) remaining -= rows;
