@@ -34,6 +34,12 @@ namespace Ftrack.Core.Entities
         /// </summary>
         internal Json.DecodeContext? Origin { get; set; }
 
+        /// <summary>
+        /// The select of the query that returned this entity as one of its rows, whose columns it is
+        /// shown with; null for an entity nested in a row, made on the client, or read otherwise.
+        /// </summary>
+        internal Query.QueryProjection? Projection { get; set; }
+
         // The members below are internal so that PowerShell, which lists public .NET properties
         // beside the adapter's, shows only the entity's attributes (Format-List *, Export-Csv).
         internal EntityShape Shape { get; }

@@ -36,6 +36,8 @@ namespace Ftrack.Core.Query
         private readonly FtrackSession _session;
         private readonly string _written;
         private readonly QueryExpression _expression;
+        // Where the expression's types and paths are: checked before sending, and its select shown.
+        private readonly QueryOutline _outline;
         private readonly QueryPaging _paging;
         private readonly BlockingCollection<Item> _queue;
         private readonly CancellationTokenSource _cancel = new();
@@ -72,7 +74,8 @@ namespace Ftrack.Core.Query
             _session = session;
             _written = expression;
             _expression = QueryExpression.Parse(expression);
-            Outline = QueryOutline.Parse(expression);
+            _outline = QueryOutline.Parse(expression);
+            Projection = QueryProjection.Of(_outline);
             _paging = paging;
             _verbose = verbose;
             _debug = debug;
@@ -81,8 +84,8 @@ namespace Ftrack.Core.Query
             _queue = new BlockingCollection<Item>(new ConcurrentQueue<Item>(), capacity);
         }
 
-        /// <summary>What the expression selects and from where, as far as it could be read.</summary>
-        internal QueryOutline Outline { get; }
+        /// <summary>What the query selected (its rows are marked with it), or null without a select.</summary>
+        internal QueryProjection? Projection { get; }
 
         /// <summary>Rows received so far.</summary>
         public long RowCount { get; private set; }
@@ -98,7 +101,7 @@ namespace Ftrack.Core.Query
         /// </summary>
         public IEnumerable<Item> Read()
         {
-            if (_producer is null && _session.CachedSchemas is { } schemas) QueryCheck.Verify(schemas, _written, Outline);
+            if (_producer is null && _session.CachedSchemas is { } schemas) QueryCheck.Verify(schemas, _written, _outline);
             // A thread of its own: the producer blocks on the network and on the bounded queue, and N
             // parallel queries must not pin N thread-pool threads.
             _producer ??= Task.Factory.StartNew(Produce, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -136,7 +139,13 @@ namespace Ftrack.Core.Query
                     if (remaining is { } rem) limit = limit is { } l ? (int)Math.Min(l, rem) : (int)Math.Min(rem, int.MaxValue);
                     var pageExpression = _expression.WithPaging(offset > 0 || limit != null ? offset : null, limit);
                     var rows = 0L;
-                    options.OnRow = (_, row) => { rows++; _queue.Add(new Item(ItemKind.Row, row), token); };
+                    var projection = Projection;
+                    options.OnRow = (_, row) =>
+                    {
+                        rows++;
+                        if (projection != null && row is Entities.FtrackEntity entity) entity.Projection = projection;
+                        _queue.Add(new Item(ItemKind.Row, row), token);
+                    };
                     QueryResult result;
                     try
                     {

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Ftrack.Batches;
 using Ftrack.Core;
 using Ftrack.Core.Transport;
+using Ftrack.Formatting;
 
 namespace Ftrack.Cmdlets
 {
@@ -16,12 +17,16 @@ namespace Ftrack.Cmdlets
         [ValidateNotNull]
         public FtrackSession? Session { get; set; }
 
-        /// <summary>The session to use, or a terminating "not connected" error.</summary>
+        /// <summary>
+        /// The session to use, or a terminating "not connected" error. Its entity types' list views
+        /// are made ready in this runspace on the way (once; see <see cref="EntityListViews"/>).
+        /// </summary>
         protected FtrackSession ResolveSession()
         {
             var session = Session ?? RunspaceBatches.Current?.Session ?? FtrackSessionState.Default;
             if (session is null) ThrowFailure(FtrackErrorRecords.NotConnected());
-            return session!;
+            if (session!.CachedSchemas is { } schemas) EntityListViews.Register(this, schemas);
+            return session;
         }
     }
 }
