@@ -182,7 +182,8 @@ Describe 'Batches' {
         $project = New-TestProject 'rollback'
         Start-FtrackBatch | Out-Null
         $seq = New-FtrackEntity Sequence @{ name = 'SQ_GONE'; parent = $project }
-        New-FtrackEntity Task @{ name = 'no parent type'; parent_id = [guid]::NewGuid().ToString() } | Out-Null
+        # Complete as far as the client can tell; only the server knows the parent does not exist.
+        New-FtrackEntity Task @{ name = 'no such parent'; parent_id = [guid]::NewGuid().ToString(); type = $types['Animation'] } | Out-Null
         try {
             { Submit-FtrackBatch } | Should -Throw
             $Error[0].Exception.Message | Should -Match 'operation 1 of 2 \(create Task'

@@ -41,11 +41,11 @@ namespace Ftrack.Cmdlets
                 var pairs = PowerShellValues.ToPairs(Property);
                 if (IdentifyingProperty is null)
                 {
-                    var create = WritePlanner.PlanCreate(session, EntityType, pairs);
+                    var create = WritePlanner.PlanCreate(session, EntityType, pairs, NamesFor(session));
                     if (ShouldProcess(Describe(create.Entity), "Create")) WriteObject(Send(session, create));
                     return;
                 }
-                var plan = GetOrCreate.Plan(session, EntityType, pairs, IdentifyingProperty, NewCallOptions());
+                var plan = GetOrCreate.Plan(session, EntityType, pairs, IdentifyingProperty, NewCallOptions(), NamesFor(session));
                 WriteVerbose("Looked for an existing " + plan.Entity.GetEntityType() + ": " + plan.Query);
                 switch (plan.Write)
                 {

@@ -51,7 +51,7 @@ namespace Ftrack.Cmdlets
                 ForItem(input, () =>
                 {
                     var entity = input.Resolve(session.GetSchemas(NewCallOptions()), EntityType);
-                    var update = WritePlanner.PlanUpdate(session, entity, PowerShellValues.ToPairs(Property));
+                    var update = WritePlanner.PlanUpdate(session, entity, PowerShellValues.ToPairs(Property), NamesFor(session));
                     if (!ShouldProcess(Describe(entity), "Set " + string.Join(", ", update.Data.Keys))) return;
                     var sent = Send(session, update);
                     if (PassThru) WriteObject(sent);
