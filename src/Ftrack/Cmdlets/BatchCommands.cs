@@ -33,7 +33,8 @@ namespace Ftrack.Cmdlets
         protected override void End()
         {
             var batch = BatchCommands.OpenBatch(this, Session);
-            if (batch.State == BatchState.Open && batch.Folded().Count == 0)
+            var folded = batch.Folded();
+            if (batch.State == BatchState.Open && folded.Count == 0)
             {
                 WriteWarning("The batch is empty: nothing to submit. It is closed.");
                 batch.Discard();
@@ -42,7 +43,6 @@ namespace Ftrack.Cmdlets
             }
             if (RunspaceBatches.FirstFailure is { } failure)
                 WriteWarning("A command failed while this batch was open (" + BatchCommands.Describe(failure) + "); submitting what was queued.");
-            var folded = batch.Folded();
             var listing = string.Join(Environment.NewLine, folded.Select((op, i) => "  " + i + ": " + op.Describe()));
             var verb = batch.State == BatchState.OutcomeUnknown && !Force ? "Check whether the batch of " : "Submit ";
             if (!ShouldProcess("Submitting " + folded.Count + " operation(s) in one request to " + batch.Session.Server + ":" + Environment.NewLine + listing,
@@ -175,19 +175,15 @@ namespace Ftrack.Cmdlets
         }
 
         /// <summary>
-        /// Submits the batch with a progress bar for big ones. On failure the error says what became
-        /// of the batch, as its exception has it, and advises what to do; a batch the server refused
-        /// stays open to fix (Submit-FtrackBatch) or is discarded (Invoke-FtrackBatch).
+        /// Submits the batch with a progress bar for big ones (<see cref="BatchProgress"/>). On failure
+        /// the error says what became of the batch, as its exception has it, and advises what to do; a
+        /// batch the server refused stays open to fix (Submit-FtrackBatch) or is discarded (Invoke-FtrackBatch).
         /// </summary>
         public static IReadOnlyList<FtrackOperation> Submit(FtrackCmdletBase cmdlet, FtrackBatch batch, bool resend, Core.Transport.CallOptions options, bool discardOnRefusal = false)
         {
-            var count = batch.Folded().Count;
-            var progress = new ProgressRecord(0x0F78, cmdlet.MyInvocation.MyCommand.Name, "Sending " + count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " operations in one request") { PercentComplete = -1 };
-            var showProgress = count >= 100;
             try
             {
-                if (showProgress) cmdlet.WriteProgress(progress);
-                var sent = batch.Submit(options, resend);
+                var sent = BatchProgress.Sending(cmdlet, batch.Folded().Count, () => batch.Submit(options, resend));
                 RunspaceBatches.Release(batch);
                 return sent;
             }
@@ -206,14 +202,6 @@ namespace Ftrack.Cmdlets
                 if (advice != null) record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = advice };
                 cmdlet.ThrowFailure(record);
                 throw; // not reached: ThrowFailure always throws
-            }
-            finally
-            {
-                if (showProgress)
-                {
-                    progress.RecordType = ProgressRecordType.Completed;
-                    try { cmdlet.WriteProgress(progress); } catch (PipelineStoppedException) { }
-                }
             }
         }
 

@@ -31,6 +31,7 @@ namespace Ftrack.Cmdlets
             if (EntityWrites.Queue(session, operation) is { } batch)
             {
                 WriteVerbose("Queued " + operation.Describe() + " (" + batch.Count + " in the batch).");
+                BatchProgress.Queued(this, batch);
                 return entity;
             }
             WriteExecutor.Execute(session, new[] { operation }, NewCallOptions());

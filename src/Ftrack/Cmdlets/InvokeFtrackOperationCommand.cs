@@ -60,7 +60,8 @@ namespace Ftrack.Cmdlets
                 if (writes != _operations.Count)
                     throw new FtrackUsageException(FtrackErrorIds.InvalidOperation, "A batch is open in this runspace: writes given to Invoke-FtrackOperation are queued into it, "
                         + "but this call mixes reads with writes. Send the reads separately.", UsageErrorKind.InvalidOperation);
-                foreach (var op in _operations) EntityWrites.Queue(session, op);
+                foreach (var op in _operations)
+                    if (EntityWrites.Queue(session, op) is { } batch) BatchProgress.Queued(this, batch);
                 WriteVerbose("Queued " + target + " into the open batch; its results come when the batch is submitted.");
                 return;
             }
