@@ -154,7 +154,7 @@ Describe 'Set-FtrackEntity, Remove-FtrackEntity, Get-FtrackEntity' {
 
 Describe 'Batches' {
     It 'builds a project with 3 sequences, 30 shots and 120 tasks in one request' {
-        $batch = Start-FtrackBatch
+        $batch = Start-FtrackBatch -PassThru
         $project = New-TestProject 'hierarchy'
         $taskTypes = 'Animation', 'Lighting', 'Compositing', 'FX'
         foreach ($s in 1..3) {
@@ -197,7 +197,7 @@ Describe 'Batches' {
 
     It 'folds updates into creates and drops a create that is deleted' {
         $project = New-TestProject 'fold'
-        $batch = Start-FtrackBatch
+        $batch = Start-FtrackBatch -PassThru
         $a = New-FtrackEntity Sequence @{ name = 'A'; parent = $project }
         $a | Set-FtrackEntity -Property @{ description = 'first' }
         $a | Set-FtrackEntity -Property @{ description = 'last' }

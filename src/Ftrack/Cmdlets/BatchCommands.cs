@@ -11,13 +11,27 @@ using Ftrack.Core.Writes;
 
 namespace Ftrack.Cmdlets
 {
-    /// <summary>Start-FtrackBatch: opens a batch in this runspace; until it is submitted, New-, Set- and Remove-FtrackEntity queue into it.</summary>
-    [Cmdlet(VerbsLifecycle.Start, "FtrackBatch")]
+    /// <summary>
+    /// Start-FtrackBatch: opens a batch in this runspace; until it is submitted, New-, Set- and
+    /// Remove-FtrackEntity queue into it. Writes nothing unless -PassThru (the batch is the
+    /// runspace's: Get-FtrackBatch finds it).
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "FtrackBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FtrackBatch))]
     public sealed class StartFtrackBatchCommand : FtrackCmdlet
     {
+        /// <summary>Write the batch.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         /// <inheritdoc />
-        protected override void End() => WriteObject(RunspaceBatches.Start(ResolveSession()));
+        protected override void End()
+        {
+            var session = ResolveSession();
+            if (!ShouldProcess(session.ToString(), "Open a batch (later changes in this runspace are queued, not sent)")) return;
+            var batch = RunspaceBatches.Start(session);
+            if (PassThru) WriteObject(batch);
+        }
     }
 
     /// <summary>Submit-FtrackBatch: sends the open batch as one request — one transaction — and emits the created and updated entities.</summary>
@@ -43,7 +57,7 @@ namespace Ftrack.Cmdlets
             }
             if (RunspaceBatches.FirstFailure is { } failure)
                 WriteWarning("A command failed while this batch was open (" + BatchCommands.Describe(failure) + "); submitting what was queued.");
-            var listing = string.Join(Environment.NewLine, folded.Select((op, i) => "  " + i + ": " + op.Describe()));
+            var listing = string.Join(Environment.NewLine, folded.Select((op, i) => "  " + i + ": " + op.DescribeWithValues()));
             var verb = batch.State == BatchState.OutcomeUnknown && !Force ? "Check whether the batch of " : "Submit ";
             if (!ShouldProcess("Submitting " + folded.Count + " operation(s) in one request to " + batch.Session.Server + ":" + Environment.NewLine + listing,
                     verb + folded.Count + " operation(s) to " + batch.Session.Server + "?", "Submit-FtrackBatch"))
@@ -98,6 +112,7 @@ namespace Ftrack.Cmdlets
     /// carry the server's values.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "FtrackBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(FtrackEntity), typeof(PSObject))]
     public sealed class InvokeFtrackBatchCommand : FtrackCmdlet
     {
         // Dot-sources the block (the caller's scope) and merges its error stream into its output,

@@ -42,7 +42,7 @@ namespace Ftrack.Cmdlets
                 if (IdentifyingProperty is null)
                 {
                     var create = WritePlanner.PlanCreate(session, EntityType, pairs, NamesFor(session));
-                    if (ShouldProcess(Describe(create.Entity), "Create")) WriteObject(Send(session, create));
+                    if (ShouldProcess(Describe(create.Entity), "Create with " + create.ValuesText())) WriteObject(Send(session, create));
                     return;
                 }
                 var plan = GetOrCreate.Plan(session, EntityType, pairs, IdentifyingProperty, NewCallOptions(), NamesFor(session));
@@ -54,10 +54,10 @@ namespace Ftrack.Cmdlets
                         WriteObject(plan.Entity);
                         break;
                     case Core.Operations.CreateOperation create:
-                        if (ShouldProcess(Describe(create.Entity), "Create")) WriteObject(Send(session, create));
+                        if (ShouldProcess(Describe(create.Entity), "Create with " + create.ValuesText())) WriteObject(Send(session, create));
                         break;
                     case Core.Operations.UpdateOperation update:
-                        if (ShouldProcess(Describe(plan.Entity), "Update " + string.Join(", ", update.Data.Keys))) WriteObject(Send(session, update));
+                        if (ShouldProcess(Describe(plan.Entity), "Update " + update.ValuesText())) WriteObject(Send(session, update));
                         else WriteObject(plan.Entity);
                         break;
                 }

@@ -52,7 +52,7 @@ namespace Ftrack.Cmdlets
                 {
                     var entity = input.Resolve(session.GetSchemas(NewCallOptions()), EntityType);
                     var update = WritePlanner.PlanUpdate(session, entity, PowerShellValues.ToPairs(Property), NamesFor(session));
-                    if (!ShouldProcess(Describe(entity), "Set " + string.Join(", ", update.Data.Keys))) return;
+                    if (!ShouldProcess(Describe(entity), "Set " + update.ValuesText())) return;
                     var sent = Send(session, update);
                     if (PassThru) WriteObject(sent);
                 });

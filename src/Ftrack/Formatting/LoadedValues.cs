@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
+using Ftrack.Core.Display;
 using Ftrack.Core.Entities;
 
 namespace Ftrack.Formatting
