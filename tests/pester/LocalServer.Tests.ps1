@@ -56,7 +56,8 @@ Describe 'The README demo' {
     It 'runs from start to end' {
         $output = & (Join-Path $PSScriptRoot '../demo/Demo.ps1') -ModulePath $env:FTRACK_MODULE_PATH 6>&1 | Out-String
         $output | Should -Match 'share one project object: True'
-        $output | Should -Match 'Ftrack.ValidationFailed'
+        $output | Should -Match 'Ftrack.UnknownAttribute'
+        $output | Should -Match "Did you mean 'name'"
         $output | Should -Match 'dotnet pwsh -NoExit -Command'   # the next step (tests/pester/Readme.Tests.ps1 runs it)
     }
 }
