@@ -18,14 +18,14 @@ namespace Ftrack.Cmdlets
         public FtrackSession? Session { get; set; }
 
         /// <summary>
-        /// The session to use, or a terminating "not connected" error. Its entity types' list views
-        /// are made ready in this runspace on the way (once; see <see cref="EntityListViews"/>).
+        /// The session to use, or a terminating "not connected" error. Its entity types' views
+        /// are made ready in this runspace on the way (once; see <see cref="EntityViews"/>).
         /// </summary>
         protected FtrackSession ResolveSession()
         {
             var session = Session ?? RunspaceBatches.Current?.Session ?? FtrackSessionState.Default;
             if (session is null) ThrowFailure(FtrackErrorRecords.NotConnected());
-            if (session!.CachedSchemas is { } schemas) EntityListViews.Register(this, schemas);
+            if (session!.CachedSchemas is { } schemas) EntityViews.Register(this, schemas);
             return session;
         }
     }

@@ -10,9 +10,9 @@ namespace Ftrack.Formatting
     /// The views of a query's select: a table (and a list) whose columns are the selected paths, in
     /// their order, for the type name every row of the result carries first
     /// (<see cref="QueryProjection.TypeName"/>). Made from the schemas when a query's first row is
-    /// written and added once per runspace (in memory: a few milliseconds per new select). Cells read through <see cref="LoadedValues.Show"/>, so showing
-    /// a result never loads anything. A query without a select has no such type name, and the
-    /// per-type views of Ftrack.format.ps1xml apply.
+    /// written and added once per runspace (in memory: a few milliseconds per new select). Cells
+    /// read through <see cref="LoadedValues.Show"/>, so showing a result never loads anything. A
+    /// query without a select has no such type name: its type's views apply (<see cref="EntityViews"/>).
     /// </summary>
     internal static class ProjectionViews
     {

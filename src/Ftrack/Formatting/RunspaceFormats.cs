@@ -22,13 +22,16 @@ namespace Ftrack.Formatting
             lock (added) return added.Add(key);
         }
 
+        // The caller's -WhatIf, -Confirm or -Verbose (or their preference variables) are about its own work, not this.
+        private const string UpdateFormatData = "Update-FormatData -WhatIf:$false -Confirm:$false -Verbose:$false";
+
         /// <summary>Adds views held in memory to this runspace.</summary>
         public static void Add(PSCmdlet cmdlet, ExtendedTypeDefinition definition) =>
-            Update(cmdlet, () => Runspace.DefaultRunspace!.InitialSessionState.Formats.Add(new SessionStateFormatEntry(definition)), "Update-FormatData");
+            Update(cmdlet, () => Runspace.DefaultRunspace!.InitialSessionState.Formats.Add(new SessionStateFormatEntry(definition)), UpdateFormatData);
 
         /// <summary>Adds the views of a format file to this runspace, after those already there (the module's own come first).</summary>
         public static void Append(PSCmdlet cmdlet, string path) =>
-            Update(cmdlet, () => { }, "Update-FormatData -AppendPath '" + path.Replace("'", "''") + "'");
+            Update(cmdlet, () => { }, UpdateFormatData + " -AppendPath '" + path.Replace("'", "''") + "'");
 
         private static void Update(PSCmdlet cmdlet, System.Action add, string command)
         {
