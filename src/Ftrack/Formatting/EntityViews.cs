@@ -25,7 +25,8 @@ namespace Ftrack.Formatting
     internal static class EntityViews
     {
         private const int TypeWidth = 16, IdWidth = 36;
-        private static readonly ConcurrentDictionary<string, string> Files = new(StringComparer.Ordinal);
+        // One file per set of schemas, written once even when parallel runspaces ask at the same time.
+        private static readonly ConcurrentDictionary<string, Lazy<string>> Files = new(StringComparer.Ordinal);
         private static readonly object ExitHook = new();
         private static bool _hooked;
 
@@ -59,7 +60,7 @@ namespace Ftrack.Formatting
             string path;
             try
             {
-                path = Files.GetOrAdd(hash, h => Write(schemas, h));
+                path = Files.GetOrAdd(hash, h => new Lazy<string>(() => Write(schemas, h))).Value;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -87,7 +88,7 @@ namespace Ftrack.Formatting
             }
             lock (ExitHook)
             {
-                if (!_hooked) AppDomain.CurrentDomain.ProcessExit += (_, _) => { foreach (var file in Files.Values) TryDelete(file); };
+                if (!_hooked) AppDomain.CurrentDomain.ProcessExit += (_, _) => { foreach (var file in Files.Values) if (file.IsValueCreated) TryDelete(file.Value); };
                 _hooked = true;
             }
             return path;
