@@ -91,13 +91,14 @@ Describe 'Nested entities outside the console' {
 }
 
 Describe 'Dates show their zone' {
-    It 'in the per-type tables and in lists, keeping DateTime values' {
+    It 'in the per-type tables and in the lists of a select, keeping DateTime values' {
         $project = Invoke-FtrackQuery 'select name from Project' -First 1
         $shown = Get-FtrackEntity Project $project.id -Property name, start_date, end_date
         $shown.start_date | Should -BeOfType [datetime]
         $shown.start_date.Kind | Should -Be 'Utc'
         $shown | Show-Text | Should -Match 'sintel_redux\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC'
-        $shown | Format-List | Show-Text | Should -Match '(?m)^start_date\s+: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s*$'
+        $selected = Invoke-FtrackQuery 'select name, start_date from Project where name is "sintel_redux"'
+        $selected | Format-List | Show-Text | Should -Match '(?m)^start_date\s+: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s*$'
     }
 
     It 'as an offset for a local time, so local is told from UTC' {

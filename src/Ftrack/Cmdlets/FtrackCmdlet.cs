@@ -2,7 +2,6 @@ using System.Management.Automation;
 using Ftrack.Batches;
 using Ftrack.Core;
 using Ftrack.Core.Transport;
-using Ftrack.Formatting;
 
 namespace Ftrack.Cmdlets
 {
@@ -17,16 +16,12 @@ namespace Ftrack.Cmdlets
         [ValidateNotNull]
         public FtrackSession? Session { get; set; }
 
-        /// <summary>
-        /// The session to use, or a terminating "not connected" error. Its entity types' views
-        /// are made ready in this runspace on the way (once; see <see cref="EntityViews"/>).
-        /// </summary>
+        /// <summary>The session to use, or a terminating "not connected" error.</summary>
         protected FtrackSession ResolveSession()
         {
             var session = Session ?? RunspaceBatches.Current?.Session ?? FtrackSessionState.Default;
             if (session is null) ThrowFailure(FtrackErrorRecords.NotConnected());
-            if (session!.CachedSchemas is { } schemas) EntityViews.Register(this, schemas);
-            return session;
+            return session!;
         }
     }
 }

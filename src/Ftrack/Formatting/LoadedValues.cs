@@ -51,15 +51,6 @@ namespace Ftrack.Formatting
             return string.Join(", ", parts);
         }
 
-        /// <summary>Whether the entity has the attribute loaded: a list view shows only those.</summary>
-        public static bool IsLoaded(object? value, string attribute) => Unwrap(value) is FtrackEntity entity && entity.TryGetValue(attribute, true, out _);
-
-        /// <summary>A loaded attribute as a list entry shows it: a date with its zone, anything else as it is.</summary>
-        public static object? Entry(object? value, string attribute) =>
-            Unwrap(value) is FtrackEntity entity && entity.TryGetValue(attribute, true, out var found)
-                ? found is System.DateTime date ? DisplayDates.Format(date) : found
-                : null;
-
         /// <summary>What names an entity to a person: its loaded name, username or key; null when none is loaded.</summary>
         public static string? Label(object? value)
         {

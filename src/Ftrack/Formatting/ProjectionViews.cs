@@ -12,7 +12,7 @@ namespace Ftrack.Formatting
     /// (<see cref="QueryProjection.TypeName"/>). Made from the schemas when a query's first row is
     /// written and added once per runspace (in memory: a few milliseconds per new select). Cells
     /// read through <see cref="LoadedValues.Show"/>, so showing a result never loads anything. A
-    /// query without a select has no such type name: its type's views apply (<see cref="EntityViews"/>).
+    /// query without a select has no such type name: its type's view in Ftrack.format.ps1xml applies.
     /// </summary>
     internal static class ProjectionViews
     {

@@ -6,12 +6,15 @@ using System.Runtime.CompilerServices;
 namespace Ftrack.Formatting
 {
     /// <summary>
-    /// Format views the module makes while it runs (for a query's select, for a server's entity
-    /// types), added to the runspace that shows them, once each: format data belongs to a runspace,
-    /// and ForEach-Object -Parallel runs each block in its own.
+    /// Format views the module makes while it runs (a query's select), added to the runspace that
+    /// shows them, once each: format data belongs to a runspace, and ForEach-Object -Parallel runs
+    /// each block in its own.
     /// </summary>
     internal static class RunspaceFormats
     {
+        // The caller's -WhatIf, -Confirm or -Verbose (or their preference variables) are about its own work, not this.
+        private const string UpdateFormatData = "Update-FormatData -WhatIf:$false -Confirm:$false -Verbose:$false";
+
         private static readonly ConditionalWeakTable<Runspace, HashSet<string>> Added = new();
 
         /// <summary>True the first time <paramref name="key"/> is claimed in this runspace (the caller then adds its views).</summary>
@@ -22,27 +25,17 @@ namespace Ftrack.Formatting
             lock (added) return added.Add(key);
         }
 
-        // The caller's -WhatIf, -Confirm or -Verbose (or their preference variables) are about its own work, not this.
-        private const string UpdateFormatData = "Update-FormatData -WhatIf:$false -Confirm:$false -Verbose:$false";
-
-        /// <summary>Adds views held in memory to this runspace.</summary>
-        public static void Add(PSCmdlet cmdlet, ExtendedTypeDefinition definition) =>
-            Update(cmdlet, () => Runspace.DefaultRunspace!.InitialSessionState.Formats.Add(new SessionStateFormatEntry(definition)), UpdateFormatData);
-
-        /// <summary>Adds the views of a format file to this runspace, after those already there (the module's own come first).</summary>
-        public static void Append(PSCmdlet cmdlet, string path) =>
-            Update(cmdlet, () => { }, UpdateFormatData + " -AppendPath '" + path.Replace("'", "''") + "'");
-
-        private static void Update(PSCmdlet cmdlet, System.Action add, string command)
+        /// <summary>Adds views held in memory to this runspace (Update-FormatData applies them: a few milliseconds).</summary>
+        public static void Add(PSCmdlet cmdlet, ExtendedTypeDefinition definition)
         {
             try
             {
-                add();
-                cmdlet.InvokeCommand.InvokeScript(command);
+                Runspace.DefaultRunspace!.InitialSessionState.Formats.Add(new SessionStateFormatEntry(definition));
+                cmdlet.InvokeCommand.InvokeScript(UpdateFormatData);
             }
             catch (RuntimeException)
             {
-                // Without these views entities show with the module's static ones: less fitting, never wrong.
+                // Without these views the rows show with their type's view: less fitting, never wrong.
             }
         }
     }
