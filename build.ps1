@@ -12,6 +12,7 @@
                package); prints one line "N passed, N failed, N skipped" for all of them together
       demo     build, start the local server with demo data, and tour the module
       bench    build, then time the module against the official JS client on the shared stub
+    Output redirected to a file or a pipe (CI logs) is plain text, without ANSI colour codes.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 test
 #>
@@ -21,11 +22,20 @@ param(
     [ValidateSet('build', 'package', 'help', 'test', 'demo', 'bench', 'clean')]
     [string[]] $Task = @('build'),
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # demo and bench: use out/Ftrack as it was last built.
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+# A log gets plain text: pwsh colours verbose lines, warnings, errors and table headers with ANSI
+# codes even when its output is redirected. NO_COLOR turns that off here and in every pwsh this
+# script starts (the Pester run, the demo), which inherit it.
+if ([Console]::IsOutputRedirected) {
+    $env:NO_COLOR = '1'
+    $PSStyle.OutputRendering = 'PlainText'
+}
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'Ftrack'
@@ -172,14 +182,14 @@ Import-Module '$pesterPath'
 }
 
 function Invoke-Demo {
-    Invoke-Build
+    if (-not $NoBuild) { Invoke-Build }
     $pwsh = @(Get-PwshCommand)
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tests/demo/Demo.ps1') -ModulePath (Join-Path $ModuleOut 'Ftrack.psd1')
     if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
 }
 
 function Invoke-Bench {
-    Invoke-Build
+    if (-not $NoBuild) { Invoke-Build }
     & (Join-Path $Root 'tests/bench/Run-Bench.ps1') -ModulePath (Join-Path $ModuleOut 'Ftrack.psd1')
 }
 

@@ -422,7 +422,7 @@ namespace Ftrack.HelpBuilder
                 switch (block)
                 {
                     case ParagraphBlock p:
-                        yield return JoinLines(Raw(p));
+                        yield return JoinLines(PlainText(p.Inline));
                         break;
                     case HeadingBlock h:
                         yield return InlineText(h).Trim();
@@ -478,16 +478,39 @@ namespace Ftrack.HelpBuilder
                 foreach (var l in Leaves(child)) yield return l;
         }
 
-        private static string InlineText(HeadingBlock heading)
+        private static string InlineText(HeadingBlock heading) =>
+            heading.Inline == null ? JoinLines(heading.Lines.ToString()) : PlainText(heading.Inline);
+
+        /// <summary>
+        /// Inline markdown as console help shows it: the marks taken out (`code` → code, **bold** →
+        /// bold, [text](url) → "text (url)", a topic link [about_X]() → about_X), the text kept.
+        /// PlatyPS writes the marks into the MAML as they are, and Get-Help then prints the backticks.
+        /// Code blocks never come here: they stay as written.
+        /// </summary>
+        private static string PlainText(ContainerInline? inlines)
         {
-            if (heading.Inline == null) return JoinLines(heading.Lines.ToString());
             var text = new StringBuilder();
-            foreach (var inline in heading.Inline.Descendants<Inline>())
-            {
-                if (inline is LiteralInline literal) text.Append(literal.Content.ToString());
-                else if (inline is CodeInline code) text.Append(code.Content);
-            }
+            if (inlines != null) foreach (var inline in inlines) Append(text, inline);
             return text.ToString();
+        }
+
+        private static void Append(StringBuilder text, Inline inline)
+        {
+            switch (inline)
+            {
+                case LiteralInline literal: text.Append(literal.Content.ToString()); break;
+                case CodeInline code: text.Append(code.Content); break;
+                case LineBreakInline: text.Append('\n'); break;
+                case LinkInline link:
+                    var label = PlainText(link);
+                    text.Append(label);
+                    if (Uri.TryCreate(link.Url, UriKind.Absolute, out _) && link.Url != label) text.Append(" (").Append(link.Url).Append(')');
+                    break;
+                case AutolinkInline autolink: text.Append(autolink.Url); break;
+                case HtmlEntityInline entity: text.Append(entity.Transcoded.ToString()); break;
+                case HtmlInline html: text.Append(html.Tag); break;   // <Type> placeholders are text to a reader
+                case ContainerInline container: foreach (var child in container) Append(text, child); break;
+            }
         }
 
         private string Raw(Block block) =>

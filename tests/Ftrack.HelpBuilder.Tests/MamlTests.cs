@@ -48,7 +48,7 @@ public class MamlTests
         Assert.Equal(new[]
         {
             "Get-FtrackThing gets things. It has a second line in the same paragraph.",
-            "A second paragraph with `code` & <angle brackets>.",
+            "A second paragraph with code & <angle brackets>.",
             "- first item",
             "- second item",
         }, paras);
@@ -126,6 +126,19 @@ public class MamlTests
         var page = SamplePages.Replace("## NOTES\nNothing to note.\n", "## NOTES\nIn tests:\n\n```\nBeforeAll { Start }\n    AfterAll { Stop }\n```\n");
         var alert = Single(Convert(page)).Element(Maml + "alertSet")!.Element(Maml + "alert");
         Assert.Equal(new[] { "In tests:", "BeforeAll { Start }\n    AfterAll { Stop }" }, Paras(alert));
+    }
+
+    [Fact]
+    public void Inline_marks_are_taken_out_of_text_and_code_stays_as_written()
+    {
+        var page = SamplePages.Replace("## NOTES\nNothing to note.\n",
+            "## NOTES\nUse `Get-Thing -Name 'a*'` for **all** *of* them; see [about_Ftrack]() and [the docs](https://example.com/docs), with `a` \\* b.\n\n```\n$x = `\n    'kept `as` written'\n```\n");
+        var alert = Single(Convert(page)).Element(Maml + "alertSet")!.Element(Maml + "alert");
+        Assert.Equal(new[]
+        {
+            "Use Get-Thing -Name 'a*' for all of them; see about_Ftrack and the docs (https://example.com/docs), with a * b.",
+            "$x = `\n    'kept `as` written'",
+        }, Paras(alert));
     }
 
     [Fact]

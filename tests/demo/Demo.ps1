@@ -48,8 +48,8 @@ try {
         ForEach-Object { [pscustomobject]@{ User = $_.Name; Hours = [math]::Round(($_.Group | Measure-Object duration -Sum).Sum / 3600, 1) } } |
         Sort-Object Hours -Descending | Format-Table | Out-Host
 
-    Show 'Errors say what went wrong'
-    Invoke-FtrackQuery 'select name from NoSuchType' -ErrorAction SilentlyContinue -ErrorVariable failure
+    Show 'Errors say what went wrong, before anything is sent'
+    Invoke-FtrackQuery 'select nmae from Task' -ErrorAction SilentlyContinue -ErrorVariable failure
     Write-Host ("{0}`n  {1}" -f $failure[0].FullyQualifiedErrorId, $failure[0].Exception.Message)
 }
 finally {

@@ -96,7 +96,8 @@ Describe 'Raw writes and batches' {
         {
             Invoke-FtrackBatch {
                 Invoke-FtrackOperation @{ action = 'create'; entity_type = 'Sequence'; entity_data = @{ name = 'raw'; parent = $project } } | Out-Null
-                New-FtrackEntity Task @{ name = 'orphan'; parent_id = [guid]::NewGuid().ToString() } | Out-Null
+                # Complete as far as the client can tell; only the server knows the parent does not exist.
+                New-FtrackEntity Task @{ name = 'orphan'; parent_id = [guid]::NewGuid().ToString(); type = 'Animation' } | Out-Null
             }
         } | Should -Throw
         Invoke-FtrackQuery "select name from Sequence where parent.id is '$($project.id)'" | Should -BeNullOrEmpty

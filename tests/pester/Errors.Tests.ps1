@@ -15,12 +15,12 @@ Describe 'Error records' {
     # Each kind of failure: its stable FullyQualifiedErrorId, category, the server's exception
     # name and message, and the expression as the target.
     It '<Expression> -> <ErrorId>' -ForEach @(
-        @{ Expression = 'select name from Forbidden'; ErrorId = 'Ftrack.PermissionDenied'; Category = 'PermissionDenied'; Text = 'PermissionError: You do not have permission' }
-        @{ Expression = 'select name from Invalid'; ErrorId = 'Ftrack.ValidationFailed'; Category = 'InvalidData'; Text = 'ValidationError: name must not be empty' }
+        @{ Expression = 'select name from Task where name is "Forbidden"'; ErrorId = 'Ftrack.PermissionDenied'; Category = 'PermissionDenied'; Text = 'PermissionError: You do not have permission' }
+        @{ Expression = 'select name from Task where name is "Invalid"'; ErrorId = 'Ftrack.ValidationFailed'; Category = 'InvalidData'; Text = 'ValidationError: name must not be empty' }
         @{ Expression = 'select from Task'; ErrorId = 'Ftrack.QueryParseFailed'; Category = 'ParserError'; Text = 'ParseError: Unable to parse expression' }
-        @{ Expression = 'select name from Broken'; ErrorId = 'Ftrack.ServerError'; Category = 'InvalidResult'; Text = 'ServerError: Something broke' }
-        @{ Expression = 'select name from Html'; ErrorId = 'Ftrack.InvalidResponse'; Category = 'ProtocolError'; Text = '502.*HTML page titled "502 Bad Gateway"' }
-        @{ Expression = 'select name from Truncated'; ErrorId = 'Ftrack.InvalidResponse'; Category = 'ProtocolError'; Text = 'ended after .* bytes, before its JSON was complete' }
+        @{ Expression = 'select name from Task where name is "Broken"'; ErrorId = 'Ftrack.ServerError'; Category = 'InvalidResult'; Text = 'ServerError: Something broke' }
+        @{ Expression = 'select name from Task where name is "Html"'; ErrorId = 'Ftrack.InvalidResponse'; Category = 'ProtocolError'; Text = '502.*HTML page titled "502 Bad Gateway"' }
+        @{ Expression = 'select name from Task where name is "Truncated"'; ErrorId = 'Ftrack.InvalidResponse'; Category = 'ProtocolError'; Text = 'ended after .* bytes, before its JSON was complete' }
     ) {
         $result = Invoke-FtrackQuery $Expression -ErrorVariable err -ErrorAction SilentlyContinue
         $result | Should -BeNullOrEmpty
@@ -45,7 +45,7 @@ Describe 'Error records' {
     }
 
     It 'a failure in one piped expression does not stop the others' {
-        $rows = 'select name from Broken', 'select status.state.short from Task' | Invoke-FtrackQuery -ErrorVariable err -ErrorAction SilentlyContinue
+        $rows = 'select name from Task where name is "Broken"', 'select status.state.short from Task' | Invoke-FtrackQuery -ErrorVariable err -ErrorAction SilentlyContinue
         $rows | Should -HaveCount 2
         $err | Should -HaveCount 1
     }
@@ -62,7 +62,7 @@ Describe 'Timeouts' {
     It 'a timeout -> Ftrack.Timeout within the session timeout' {
         $session = Connect-Ftrack -Server $server.Url -Credential (New-TestCredential) -TimeoutSec 1 -PassThru
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        Invoke-FtrackQuery 'select name from Slow' -Session $session -ErrorVariable err -ErrorAction SilentlyContinue
+        Invoke-FtrackQuery 'select name from Task where name is "Slow"' -Session $session -ErrorVariable err -ErrorAction SilentlyContinue
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 4
         $err[0].FullyQualifiedErrorId | Should -Be 'Ftrack.Timeout,Ftrack.Cmdlets.InvokeFtrackQueryCommand'
         $err[0].CategoryInfo.Category | Should -Be 'OperationTimeout'

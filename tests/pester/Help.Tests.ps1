@@ -82,6 +82,16 @@ Describe 'Help of <_>' -ForEach $cmdletNames {
         ($help.description.Text -join '').Trim() | Should -Not -BeNullOrEmpty
     }
 
+    It 'shows text without markdown marks (no backticks around code), examples as written' {
+        # Text of the description, the parameters and the examples' remarks: what Get-Help prints as prose.
+        $prose = @($help.description.Text) + @($help.parameters.parameter | Where-Object { $_ } | ForEach-Object { $_.description.Text }) +
+            @($help.examples.example | ForEach-Object { $_.remarks.Text })
+        ($prose -join "`n") | Should -Not -Match '`|\*\*|\]\('
+        $page = Get-Content -Raw (Join-Path $PSScriptRoot "../../docs/$name.md")
+        $firstCode = [regex]::Match($page, '(?s)## EXAMPLES.*?```powershell\r?\n(?<code>.*?)\r?\n```').Groups['code'].Value
+        ([string]@($help.examples.example)[0].code).Replace("`r`n", "`n") | Should -Be $firstCode.Replace("`r`n", "`n")
+    }
+
     It 'has at least two examples, each with code' {
         @($help.examples.example).Count | Should -BeGreaterOrEqual 2
         foreach ($example in $help.examples.example) { ([string]$example.code).Trim() | Should -Not -BeNullOrEmpty }

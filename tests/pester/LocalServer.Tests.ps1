@@ -56,7 +56,8 @@ Describe 'The README demo' {
     It 'runs from start to end' {
         $output = & (Join-Path $PSScriptRoot '../demo/Demo.ps1') -ModulePath $env:FTRACK_MODULE_PATH 6>&1 | Out-String
         $output | Should -Match 'share one project object: True'
-        $output | Should -Match 'Ftrack.ValidationFailed'
+        $output | Should -Match 'Ftrack.UnknownAttribute'
+        $output | Should -Match "Did you mean 'name'"
         $output | Should -Match 'dotnet pwsh -NoExit -Command'   # the next step (tests/pester/Readme.Tests.ps1 runs it)
     }
 }
@@ -96,15 +97,16 @@ Describe 'Format views' {
     BeforeAll { $script:fmt = Start-FtrackLocalServer -Seed Demo; $fmt | Connect-Ftrack }
     AfterAll { $fmt | Stop-FtrackLocalServer }
 
+    # A query without a select is shown with its type's view (a select shows its own columns: Display.Tests).
     It 'shows <Type> with its own columns' -ForEach @(
-        @{ Type = 'Task'; Query = 'select name, parent.name, type.name, status.name, priority.name from Task'; Header = 'Name\s+Parent\s+Type\s+Status\s+Priority' }
-        @{ Type = 'Shot'; Query = 'select name, parent.name, status.name, bid from Shot'; Header = 'Name\s+Parent\s+Status\s+Bid' }
-        @{ Type = 'User'; Query = 'select username, first_name, last_name, email, is_active from User'; Header = 'Username\s+FirstName\s+LastName' }
-        @{ Type = 'Status'; Query = 'select name, state.name, color, sort from Status'; Header = 'Name\s+State\s+Color' }
-        @{ Type = 'Timelog'; Query = 'select user.username, start, duration, context.name, comment from Timelog'; Header = 'User\s+Start\s+Hours' }
-        @{ Type = 'AssetType'; Query = 'select name from AssetType'; Header = 'Type\s+Name\s+Id' }
+        @{ Type = 'Task'; Header = 'Name\s+Parent\s+Type\s+Status\s+Priority' }
+        @{ Type = 'Shot'; Header = 'Name\s+Parent\s+Status\s+Bid' }
+        @{ Type = 'User'; Header = 'Username\s+FirstName\s+LastName' }
+        @{ Type = 'Status'; Header = 'Name\s+State\s+Color' }
+        @{ Type = 'Timelog'; Header = 'User\s+Start\s+Hours' }
+        @{ Type = 'AssetType'; Header = 'Type\s+Name\s+Id' }
     ) {
-        $text = Invoke-FtrackQuery $Query -First 3 | Format-Table | Out-String -Width 200
+        $text = Invoke-FtrackQuery $Type -First 3 | Format-Table | Out-String -Width 200
         $text | Should -Match $Header
     }
 }

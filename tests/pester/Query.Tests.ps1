@@ -18,8 +18,10 @@ Describe 'Invoke-FtrackQuery' {
         $paged = Invoke-FtrackQuery $expr -PageSize 150
         $paged | Should -HaveCount 1000
         ($paged.id -join ',') | Should -Be ($all.id -join ',')
-        $paged[0].PSTypeNames[0] | Should -Be 'Ftrack.Entity#Task'
-        $paged[0].PSTypeNames[1] | Should -Be 'Ftrack.Entity'
+        # The select's own type name comes first (its table shows the selected columns).
+        $paged[0].PSTypeNames[0] | Should -BeLike 'Ftrack.Entity#Select#*'
+        $paged[0].PSTypeNames[1] | Should -Be 'Ftrack.Entity#Task'
+        $paged[0].PSTypeNames[2] | Should -Be 'Ftrack.Entity'
         $paged[0].__entity_type__ | Should -Be 'Task'
     }
 
@@ -80,9 +82,11 @@ Describe 'Invoke-FtrackQuery' {
         ($rows[0] | ConvertTo-Json -Depth 5) | Should -Match '"project"'
     }
 
-    It 'formats tasks with their own view, and any other entity as type, name and id' {
+    It 'formats a select with its columns, tasks with their own view, and any other entity as type, name and id' {
         $tasks = Invoke-FtrackQuery $expr -First 2
-        $tasks | Format-Table | Out-String -Width 200 | Should -Match 'Name\s+Parent\s+Type\s+Status\s+Priority'
+        $tasks | Format-Table | Out-String -Width 400 | Should -Match 'id\s+name\s+description\s+bid\s+start_date'
+        $tasks[0].PSObject.TypeNames.RemoveAt(0)
+        $tasks[0] | Format-Table | Out-String -Width 200 | Should -Match 'Name\s+Parent\s+Type\s+Status\s+Priority'
         $text = $tasks.priority | Format-Table | Out-String -Width 200
         $text | Should -Match 'Type\s+Name\s+Id'
         $text | Should -Match 'Priority'

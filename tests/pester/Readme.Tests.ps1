@@ -62,3 +62,39 @@ Describe 'The README' {
         $output | Should -Match '(?m)^sintel_redux\s*$' -Because $output
     }
 }
+
+# Last: the tour starts (and this test stops) servers of its own, and connects as it says.
+Describe 'The README tour' {
+    It 'runs as written, block after block in order, against the demo server it starts' {
+        $tour = [regex]::Match($readmeText, '(?ms)^## A tour$(?<tour>.*?)^## ').Groups['tour'].Value
+        $blocks = @([regex]::Matches($tour, '(?ms)^```powershell\n(?<code>.*?)\n```') | ForEach-Object { $_.Groups['code'].Value })
+        # Example.Tests.ps1, quoted in the tour, is a Pester file: the suite runs it as one (and checks the quote above).
+        $example = (Get-Content -Raw (Join-Path $PSScriptRoot 'Example.Tests.ps1')).Replace("`r`n", "`n").Trim()
+        $notRun = @($blocks | Where-Object { $_ -match '^\s*#\s*not run:' })
+        $run = @($blocks | Where-Object { $_ -notmatch '^\s*#\s*not run:' -and $_.Trim() -ne $example })
+        $notRun | Should -HaveCount 1 -Because 'only connecting to a studio needs a server of its own'
+        $run.Count | Should -BeGreaterOrEqual 4
+
+        Disconnect-Ftrack
+        $tourFolder = Join-Path ([IO.Path]::GetTempPath()) 'ftrack-tour'
+        Push-Location $repoRoot
+        try {
+            # Dot-sourced into one scope, so what a block assigns is there for the next, as at a prompt;
+            # any error, terminating or not, fails the tour, and output is formatted as a user sees it.
+            & {
+                $ErrorActionPreference = 'Stop'
+                $ConfirmPreference = 'None'
+                for ($i = 0; $i -lt $run.Count; $i++) {
+                    try { . ([scriptblock]::Create($run[$i])) | Out-String -Width 200 | Write-Verbose }
+                    catch { throw "README tour block $($i + 1) of $($run.Count) failed: $_`n$($run[$i])" }
+                }
+            }
+        }
+        finally {
+            Pop-Location
+            Get-FtrackBatch | Undo-FtrackBatch
+            Stop-FtrackLocalServer
+            if (Test-Path $tourFolder) { Remove-Item $tourFolder -Recurse -Force }
+        }
+    }
+}

@@ -69,7 +69,7 @@ Describe 'Ctrl+C' {
             param($module, $url)
             Import-Module $module
             Connect-Ftrack -Server $url -Credential ([pscredential]::new('u', (ConvertTo-SecureString 'good-key' -AsPlainText -Force)))
-            Invoke-FtrackQuery 'select name from Slow'
+            Invoke-FtrackQuery 'select name from Task where name is "Slow"'
         }).AddArgument($env:FTRACK_MODULE_PATH).AddArgument($faults.Url)
         $handle = $ps.BeginInvoke()
         # Cancel only once the request is at the server, waiting for its answer.

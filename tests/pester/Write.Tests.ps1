@@ -154,7 +154,7 @@ Describe 'Set-FtrackEntity, Remove-FtrackEntity, Get-FtrackEntity' {
 
 Describe 'Batches' {
     It 'builds a project with 3 sequences, 30 shots and 120 tasks in one request' {
-        $batch = Start-FtrackBatch
+        $batch = Start-FtrackBatch -PassThru
         $project = New-TestProject 'hierarchy'
         $taskTypes = 'Animation', 'Lighting', 'Compositing', 'FX'
         foreach ($s in 1..3) {
@@ -182,7 +182,8 @@ Describe 'Batches' {
         $project = New-TestProject 'rollback'
         Start-FtrackBatch | Out-Null
         $seq = New-FtrackEntity Sequence @{ name = 'SQ_GONE'; parent = $project }
-        New-FtrackEntity Task @{ name = 'no parent type'; parent_id = [guid]::NewGuid().ToString() } | Out-Null
+        # Complete as far as the client can tell; only the server knows the parent does not exist.
+        New-FtrackEntity Task @{ name = 'no such parent'; parent_id = [guid]::NewGuid().ToString(); type = $types['Animation'] } | Out-Null
         try {
             { Submit-FtrackBatch } | Should -Throw
             $Error[0].Exception.Message | Should -Match 'operation 1 of 2 \(create Task'
@@ -196,7 +197,7 @@ Describe 'Batches' {
 
     It 'folds updates into creates and drops a create that is deleted' {
         $project = New-TestProject 'fold'
-        $batch = Start-FtrackBatch
+        $batch = Start-FtrackBatch -PassThru
         $a = New-FtrackEntity Sequence @{ name = 'A'; parent = $project }
         $a | Set-FtrackEntity -Property @{ description = 'first' }
         $a | Set-FtrackEntity -Property @{ description = 'last' }

@@ -61,15 +61,23 @@ namespace Ftrack.Core
         public const string InvalidAttributeValue = "Ftrack.InvalidAttributeValue";
         /// <summary>A value that cannot be sent to ftrack at all.</summary>
         public const string InvalidValue = "Ftrack.InvalidValue";
+        /// <summary>A create lacks attributes its type requires and the server does not fill in (all of them are named).</summary>
+        public const string MissingRequiredAttribute = "Ftrack.MissingRequiredAttribute";
+        /// <summary>A name given for a reference (status = 'Approved') that no entity of the referenced type has.</summary>
+        public const string UnknownName = "Ftrack.UnknownName";
         /// <summary>An update with no attributes.</summary>
         public const string NothingToUpdate = "Ftrack.NothingToUpdate";
         /// <summary>The entity lacks its primary key: select it in the query that returned it.</summary>
         public const string MissingKey = "Ftrack.MissingKey";
+        /// <summary>The input names an entity by its id but not its type: give -EntityType.</summary>
+        public const string MissingEntityType = "Ftrack.MissingEntityType";
+        /// <summary>The input is neither an entity nor anything that names one (type and key).</summary>
+        public const string NotAnEntity = "Ftrack.NotAnEntity";
         /// <summary>The entity type is keyed by several attributes, not by an id.</summary>
         public const string UnsupportedKey = "Ftrack.UnsupportedKey";
         /// <summary>Get-or-create was not given a value for an identifying property.</summary>
         public const string MissingIdentifyingProperty = "Ftrack.MissingIdentifyingProperty";
-        /// <summary>Get-or-create found more than one entity.</summary>
+        /// <summary>More than one entity matches: get-or-create's identifying properties, or a name given for a reference.</summary>
         public const string AmbiguousMatch = "Ftrack.AmbiguousMatch";
         /// <summary>A raw operation that is not well formed, or one that cannot be combined with an open batch.</summary>
         public const string InvalidOperation = "Ftrack.InvalidOperation";

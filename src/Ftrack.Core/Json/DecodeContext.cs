@@ -37,6 +37,13 @@ namespace Ftrack.Core.Json
         public FtrackSession? Session { get; }
 
         /// <summary>
+        /// What the query selected, when it had a select: its rows (entities of the queried type, or
+        /// of a type that aliases it) are shown with those columns. Held here, once per result,
+        /// rather than as a field of every entity.
+        /// </summary>
+        public Query.QueryProjection? Projection { get; internal set; }
+
+        /// <summary>
         /// Held while a value is decoded into this context's entities. A query's producer thread
         /// decodes pages while the pipeline thread may load an attribute for the same result: both
         /// merge into the same objects, one at a time. Never held across I/O.

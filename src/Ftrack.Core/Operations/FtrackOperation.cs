@@ -36,6 +36,9 @@ namespace Ftrack.Core.Operations
         /// <summary>"query 'select name from Task'", "create Task", ... — names the operation in errors.</summary>
         public abstract string Describe();
 
+        /// <summary>The operation with the values it sends, as -WhatIf and Get-FtrackBatch show it ("update Task … : bid = 3600").</summary>
+        public virtual string DescribeWithValues() => Describe();
+
         /// <inheritdoc />
         public override string ToString() => Describe();
     }

@@ -26,6 +26,18 @@ namespace Ftrack.Core.Operations
         /// <inheritdoc />
         public override string? EntityType => Entity.EntityType;
 
+        /// <inheritdoc />
+        public override string DescribeWithValues() => Action + " " + Entity + ": " + ValuesText();
+
+        /// <summary>"name = 'SQ010', parent = Project 'demo' (…)": the values sent, but the key (named with the entity).</summary>
+        public string ValuesText()
+        {
+            var parts = new List<string>();
+            foreach (var pair in Data)
+                if (System.Array.IndexOf(Entity.Shape.PrimaryKey, pair.Key) < 0) parts.Add(pair.Key + " = " + Display.ValueText.Of(pair.Value));
+            return string.Join(", ", parts);
+        }
+
         /// <summary>Whether the operation addresses the entity by its key (update) or brings it (create).</summary>
         protected abstract bool AddressesByKey { get; }
 

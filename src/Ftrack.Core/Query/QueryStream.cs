@@ -47,7 +47,10 @@ namespace Ftrack.Core.Query
         private const int QueuedChunks = 2;
 
         private readonly FtrackSession _session;
+        private readonly string _written;
         private readonly QueryExpression _expression;
+        // Where the expression's types and paths are: checked before sending, and its select shown.
+        private readonly QueryOutline _outline;
         private readonly QueryPaging _paging;
         private readonly BlockingCollection<List<Item>> _queue;
         private readonly CancellationTokenSource _cancel = new();
@@ -83,7 +86,10 @@ namespace Ftrack.Core.Query
         public QueryStream(FtrackSession session, string expression, QueryPaging paging, bool verbose = true, bool debug = false)
         {
             _session = session;
+            _written = expression;
             _expression = QueryExpression.Parse(expression);
+            _outline = QueryOutline.Parse(expression);
+            Projection = QueryProjection.Of(_outline);
             _paging = paging;
             _verbose = verbose;
             _debug = debug;
@@ -94,6 +100,9 @@ namespace Ftrack.Core.Query
             _queue = new BlockingCollection<List<Item>>(new ConcurrentQueue<List<Item>>(), Math.Max(1, Math.Min(QueuedChunks, (rows + ChunkRows - 1) / ChunkRows)));
         }
 
+        /// <summary>What the query selected (its rows are marked with it), or null without a select.</summary>
+        internal QueryProjection? Projection { get; }
+
         /// <summary>Rows received so far.</summary>
         public long RowCount { get; private set; }
         /// <summary>Pages received so far.</summary>
@@ -101,9 +110,14 @@ namespace Ftrack.Core.Query
         /// <summary>True when the server said there are no more rows (so RowCount + skipped rows is the total).</summary>
         public bool ReachedEnd { get; private set; }
 
-        /// <summary>Starts fetching and yields items until the last page; rethrows a failure at the point it happened.</summary>
+        /// <summary>
+        /// Starts fetching and yields items until the last page; rethrows a failure at the point it
+        /// happened. First the expression is checked against the session's schemas (when it has them):
+        /// an unknown type or attribute fails with <see cref="FtrackUsageException"/> before anything is sent.
+        /// </summary>
         public IEnumerable<Item> Read()
         {
+            if (_producer is null && _session.CachedSchemas is { } schemas) QueryCheck.Verify(schemas, _written, _outline);
             // A thread of its own: the producer blocks on the network and on the bounded queue, and N
             // parallel queries must not pin N thread-pool threads.
             _producer ??= Task.Factory.StartNew(Produce, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -143,6 +157,7 @@ namespace Ftrack.Core.Query
                     BeforeWait = () => Flush(token),
                 };
                 options.Context = _session.CreateDecodeContext(options);
+                options.Context.Projection = Projection;
                 var start = (_expression.Offset ?? 0) + _paging.Skip;
                 // The expression's own limit counts from its own offset, so -Skip eats into it.
                 long? wanted = _expression.Limit is { } own ? Math.Max(0, own - _paging.Skip) : null;
@@ -185,8 +200,17 @@ namespace Ftrack.Core.Query
                         }
                     };
                     QueryResult result;
-                    using (page.Ahead)
-                        result = page.Ahead is { } prefetched ? (QueryResult)prefetched.Complete(query)[0]! : _session.Query(page.Expression, query);
+                    try
+                    {
+                        using (page.Ahead)
+                            result = page.Ahead is { } prefetched ? (QueryResult)prefetched.Complete(query)[0]! : _session.Query(page.Expression, query);
+                    }
+                    catch (FtrackServerException e)
+                    {
+                        // The caller wrote the expression without this page's offset and limit.
+                        e.Restate(page.Expression, _written, page.Offset);
+                        throw;
+                    }
                     Pages++;
                     Add(new Item(ItemKind.Page, rows), token);
                     Flush(token);

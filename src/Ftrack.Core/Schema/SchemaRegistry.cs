@@ -14,6 +14,7 @@ namespace Ftrack.Core.Schema
     {
         private readonly Dictionary<string, EntitySchema> _byName;
         private readonly Dictionary<string, EntitySchema> _byNameIgnoreCase;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<EntitySchema, EntitySchema[]> _subtypes = new();
 
         private SchemaRegistry(byte[] rawJson, Dictionary<string, EntitySchema> byName)
         {
@@ -51,6 +52,16 @@ namespace Ftrack.Core.Schema
             Find(entityType, ignoreCase: true)
             ?? throw new FtrackUsageException(FtrackErrorIds.UnknownEntityType,
                 "The server has no entity type '" + entityType + "'. " + Suggestions.DidYouMean(entityType, EntityTypeNames) + "Get-FtrackSchema lists them all.");
+
+        /// <summary>
+        /// The types that have every attribute of <paramref name="schema"/> and more: its subtypes, as far
+        /// as the schemas show (they name no inheritance; Context's are Project, TypedContext, Task, ...).
+        /// A path through a base type may go on with what only a subtype has (children.type.name).
+        /// </summary>
+        public IReadOnlyList<EntitySchema> SubtypesOf(EntitySchema schema) =>
+            _subtypes.GetOrAdd(schema, s => _byName.Values
+                .Where(other => !ReferenceEquals(other, s) && other.Attributes.Count > s.Attributes.Count && s.Attributes.Keys.All(other.Attributes.ContainsKey))
+                .ToArray());
 
         /// <summary>Parses the bytes of a query_schemas result (a JSON array of schema objects).</summary>
         public static SchemaRegistry Parse(byte[] rawJson)

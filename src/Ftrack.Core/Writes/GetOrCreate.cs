@@ -32,10 +32,12 @@ namespace Ftrack.Core.Writes
     /// </summary>
     public static class GetOrCreate
     {
-        /// <summary>Looks the entity up (one query) and plans the write it needs.</summary>
-        public static GetOrCreatePlan Plan(FtrackSession session, string entityType, IReadOnlyList<KeyValuePair<string, object?>> properties, IReadOnlyList<string> identifying, CallOptions? options = null)
+        /// <summary>Looks the entity up (one query) and plans the write it needs; names for lookup references are resolved first, through <paramref name="names"/>.</summary>
+        public static GetOrCreatePlan Plan(FtrackSession session, string entityType, IReadOnlyList<KeyValuePair<string, object?>> properties, IReadOnlyList<string> identifying, CallOptions? options = null, NameLookup? names = null)
         {
             var schema = session.GetSchemas(options).Require(entityType);
+            names ??= new NameLookup(session, options);
+            properties = names.Resolve(schema, properties);
             var given = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
             foreach (var pair in properties) given[pair.Key] = pair.Value;
             var missing = identifying.Where(p => !given.ContainsKey(p)).ToArray();
@@ -49,13 +51,13 @@ namespace Ftrack.Core.Writes
                     + ": the identifying properties must pick one entity.");
             if (matches.Count == 0)
             {
-                var create = WritePlanner.PlanCreate(session, schema.Id, properties);
+                var create = WritePlanner.PlanCreate(session, schema.Id, properties, names);
                 return new GetOrCreatePlan(create.Entity, create, expression);
             }
             var existing = (FtrackEntity)matches[0]!;
             var changes = properties.Where(p => !identifying.Contains(p.Key, StringComparer.OrdinalIgnoreCase)
                                                 && !(existing.TryGetValue(p.Key, true, out var current) && IdentityQuery.SameValue(current, p.Value))).ToList();
-            return new GetOrCreatePlan(existing, changes.Count == 0 ? null : WritePlanner.PlanUpdate(session, existing, changes), expression);
+            return new GetOrCreatePlan(existing, changes.Count == 0 ? null : WritePlanner.PlanUpdate(session, existing, changes, names), expression);
         }
     }
 }

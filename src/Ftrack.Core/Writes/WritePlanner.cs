@@ -11,17 +11,27 @@ namespace Ftrack.Core.Writes
     /// <summary>
     /// Turns "create a Task with these properties" into a checked operation: attribute names are
     /// validated against the schema (case-insensitive, answered with the valid names), immutable
-    /// attributes are refused for updates, and schema defaults are applied on the client as
-    /// ftrack's clients do — "{uid}" becomes a new UUID, so the id is known before the server answers.
+    /// attributes are refused for updates, a create lacking required attributes is refused naming
+    /// them all (<see cref="RequiredAttributes"/>), names given for lookup references are resolved
+    /// (<see cref="NameLookup"/>), and schema defaults are applied on the client as ftrack's clients
+    /// do — "{uid}" becomes a new UUID, so the id is known before the server answers.
     /// </summary>
     public static class WritePlanner
     {
-        /// <summary>A create of <paramref name="entityType"/> with the given attributes, checked against the schema; the entity's key is chosen here.</summary>
-        public static CreateOperation PlanCreate(FtrackSession session, string entityType, IEnumerable<KeyValuePair<string, object?>> properties)
+        /// <summary>
+        /// A create of <paramref name="entityType"/> with the given attributes, checked against the
+        /// schema; the entity's key is chosen here. Names for lookup references are resolved through
+        /// <paramref name="names"/> (a command's own lookup; one for this call when null).
+        /// </summary>
+        public static CreateOperation PlanCreate(FtrackSession session, string entityType, IEnumerable<KeyValuePair<string, object?>> properties, NameLookup? names = null)
         {
             var schemas = session.GetSchemas();
             var schema = schemas.Require(entityType);
-            var data = Canonical(schema, properties, forUpdate: false);
+            var data = Canonical(schema, properties, forUpdate: false, names ?? new NameLookup(session));
+            var missing = RequiredAttributes.Missing(schema, data.Keys);
+            if (missing.Count > 0)
+                throw new FtrackUsageException(FtrackErrorIds.MissingRequiredAttribute, "A " + schema.Id + " needs " + JoinAnd(missing)
+                    + ", which " + (missing.Count == 1 ? "was" : "were") + " not given (the server fills in the rest of what its schema requires).");
             var entity = new FtrackEntity(schemas.Shapes.For(schema.Id));
             foreach (var attribute in schema.Attributes.Values)
             {
@@ -37,12 +47,12 @@ namespace Ftrack.Core.Writes
             return new CreateOperation(entity, data, schema);
         }
 
-        /// <summary>An update of the given attributes of <paramref name="entity"/>, checked against the schema (immutable ones refused).</summary>
-        public static UpdateOperation PlanUpdate(FtrackSession session, FtrackEntity entity, IEnumerable<KeyValuePair<string, object?>> properties)
+        /// <summary>An update of the given attributes of <paramref name="entity"/>, checked against the schema (immutable ones refused); names resolved as for a create.</summary>
+        public static UpdateOperation PlanUpdate(FtrackSession session, FtrackEntity entity, IEnumerable<KeyValuePair<string, object?>> properties, NameLookup? names = null)
         {
             var schema = session.GetSchemas().Require(entity.EntityType);
             RequireKey(entity);
-            var data = Canonical(schema, properties, forUpdate: true);
+            var data = Canonical(schema, properties, forUpdate: true, names ?? new NameLookup(session));
             if (data.Count == 0) throw new FtrackUsageException(FtrackErrorIds.NothingToUpdate, "No properties to update on " + EntityKeys.Describe(entity) + ".");
             return new UpdateOperation(entity, data, schema);
         }
@@ -60,7 +70,10 @@ namespace Ftrack.Core.Writes
                 throw new FtrackUsageException(FtrackErrorIds.MissingKey, entity.EntityType + " value has no " + string.Join(", ", entity.Shape.PrimaryKey) + ": select the key in the query that returned it.");
         }
 
-        private static Dictionary<string, object?> Canonical(EntitySchema schema, IEnumerable<KeyValuePair<string, object?>> properties, bool forUpdate)
+        private static string JoinAnd(IReadOnlyList<string> items) =>
+            items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[items.Count - 1];
+
+        private static Dictionary<string, object?> Canonical(EntitySchema schema, IEnumerable<KeyValuePair<string, object?>> properties, bool forUpdate, NameLookup names)
         {
             var data = new Dictionary<string, object?>(StringComparer.Ordinal);
             var byLower = schema.Attributes.Keys.ToDictionary(k => k, k => k, StringComparer.OrdinalIgnoreCase);
@@ -75,7 +88,9 @@ namespace Ftrack.Core.Writes
                     throw new FtrackUsageException(FtrackErrorIds.ImmutableAttribute, schema.Id + "." + name + " is computed by the server and cannot be set.");
                 if (forUpdate && (Array.IndexOf(schema.Immutable, name) >= 0 || Array.IndexOf(schema.PrimaryKey, name) >= 0))
                     throw new FtrackUsageException(FtrackErrorIds.ImmutableAttribute, schema.Id + "." + name + " is immutable: it can be set when the entity is created, never changed.");
-                data[name] = FromText(schema.Id, schema.Attributes[name], pair.Value);
+                var attribute = schema.Attributes[name];
+                var value = FromText(schema.Id, attribute, pair.Value);
+                data[name] = attribute.IsReference && value is string text ? names.Resolve(schema, attribute, text) : value;
             }
             return data;
         }

@@ -17,6 +17,8 @@ namespace Ftrack.Adapters
     /// whole result (or fails clearly with -NoAutoPopulate); listing properties (Format-List *,
     /// ConvertTo-Json) shows only what is loaded and never loads. Setting a property is an update:
     /// queued into the batch open in this runspace, refused outside one — never silently local.
+    /// The rows of a query with a select carry its projection's type name first, so its table view
+    /// (made by Invoke-FtrackQuery) shows the selected columns.
     /// </summary>
     public sealed class EntityAdapter : PSPropertyAdapter
     {
@@ -48,7 +50,7 @@ namespace Ftrack.Adapters
         {
             var entity = (FtrackEntity)adaptedProperty.BaseObject;
             if (adaptedProperty.Name == EntityTypeProperty) return entity.GetEntityType();
-            if (entity.TryGetValue(adaptedProperty.Name, true, out var value)) return value;
+            if (entity.TryGetValue(adaptedProperty.Name, true, out var value)) return ForPowerShell(value);
             try
             {
                 AttributeLoader.Load(entity, adaptedProperty.Name, HostMessages.Verbose);
@@ -60,7 +62,28 @@ namespace Ftrack.Adapters
                 if (AttributeLoader.FirstFailure(entity, adaptedProperty.Name)) HostMessages.Error(FtrackErrorRecords.From(e, entity));
                 throw new GetValueException(e.Message, e);
             }
-            return entity.GetValue(adaptedProperty.Name);
+            return ForPowerShell(entity.GetValue(adaptedProperty.Name));
+        }
+
+        /// <summary>
+        /// A nested entity (or a collection of them) in a PSObject of its own: whatever walks properties
+        /// (ConvertTo-Json, Export-Clixml, scripts) sees an object's adapted properties only through one,
+        /// and would find a bare entity empty ("status": {}). Each read wraps anew; PowerShell unwraps
+        /// for .NET calls, so identity ([object]::ReferenceEquals) and -eq still see the one entity.
+        /// </summary>
+        private static object? ForPowerShell(object? value)
+        {
+            switch (value)
+            {
+                case FtrackEntity nested:
+                    return PSObject.AsPSObject(nested);
+                case System.Collections.Generic.List<object?> list when list.Exists(item => item is FtrackEntity):
+                    var items = new object?[list.Count];
+                    for (var i = 0; i < items.Length; i++) items[i] = list[i] is FtrackEntity item ? PSObject.AsPSObject(item) : list[i];
+                    return items;
+                default:
+                    return value;
+            }
         }
 
         /// <inheritdoc />
@@ -103,6 +126,7 @@ namespace Ftrack.Adapters
         {
             var entity = (FtrackEntity)baseObject;
             var names = new Collection<string>();
+            if (entity.Origin is { Projection: { } projection } origin && projection.Covers(entity.Shape, origin.Schemas)) names.Add(projection.TypeName);
             foreach (var name in entity.Shape.TypeNames) names.Add(name);
             names.Add(typeof(FtrackEntity).FullName!);
             names.Add(typeof(object).FullName!);

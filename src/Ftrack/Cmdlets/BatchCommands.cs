@@ -11,13 +11,27 @@ using Ftrack.Core.Writes;
 
 namespace Ftrack.Cmdlets
 {
-    /// <summary>Start-FtrackBatch: opens a batch in this runspace; until it is submitted, New-, Set- and Remove-FtrackEntity queue into it.</summary>
-    [Cmdlet(VerbsLifecycle.Start, "FtrackBatch")]
+    /// <summary>
+    /// Start-FtrackBatch: opens a batch in this runspace; until it is submitted, New-, Set- and
+    /// Remove-FtrackEntity queue into it. Writes nothing unless -PassThru (the batch is the
+    /// runspace's: Get-FtrackBatch finds it).
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "FtrackBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FtrackBatch))]
     public sealed class StartFtrackBatchCommand : FtrackCmdlet
     {
+        /// <summary>Write the batch.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         /// <inheritdoc />
-        protected override void End() => WriteObject(RunspaceBatches.Start(ResolveSession()));
+        protected override void End()
+        {
+            var session = ResolveSession();
+            if (!ShouldProcess(session.ToString(), "Open a batch (later changes in this runspace are queued, not sent)")) return;
+            var batch = RunspaceBatches.Start(session);
+            if (PassThru) WriteObject(batch);
+        }
     }
 
     /// <summary>Submit-FtrackBatch: sends the open batch as one request — one transaction — and emits the created and updated entities.</summary>
@@ -33,7 +47,8 @@ namespace Ftrack.Cmdlets
         protected override void End()
         {
             var batch = BatchCommands.OpenBatch(this, Session);
-            if (batch.State == BatchState.Open && batch.Folded().Count == 0)
+            var folded = batch.Folded();
+            if (batch.State == BatchState.Open && folded.Count == 0)
             {
                 WriteWarning("The batch is empty: nothing to submit. It is closed.");
                 batch.Discard();
@@ -42,8 +57,7 @@ namespace Ftrack.Cmdlets
             }
             if (RunspaceBatches.FirstFailure is { } failure)
                 WriteWarning("A command failed while this batch was open (" + BatchCommands.Describe(failure) + "); submitting what was queued.");
-            var folded = batch.Folded();
-            var listing = string.Join(Environment.NewLine, folded.Select((op, i) => "  " + i + ": " + op.Describe()));
+            var listing = string.Join(Environment.NewLine, folded.Select((op, i) => "  " + i + ": " + op.DescribeWithValues()));
             var verb = batch.State == BatchState.OutcomeUnknown && !Force ? "Check whether the batch of " : "Submit ";
             if (!ShouldProcess("Submitting " + folded.Count + " operation(s) in one request to " + batch.Session.Server + ":" + Environment.NewLine + listing,
                     verb + folded.Count + " operation(s) to " + batch.Session.Server + "?", "Submit-FtrackBatch"))
@@ -98,6 +112,7 @@ namespace Ftrack.Cmdlets
     /// carry the server's values.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "FtrackBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(FtrackEntity), typeof(PSObject))]
     public sealed class InvokeFtrackBatchCommand : FtrackCmdlet
     {
         // Dot-sources the block (the caller's scope) and merges its error stream into its output,
@@ -175,19 +190,15 @@ namespace Ftrack.Cmdlets
         }
 
         /// <summary>
-        /// Submits the batch with a progress bar for big ones. On failure the error says what became
-        /// of the batch, as its exception has it, and advises what to do; a batch the server refused
-        /// stays open to fix (Submit-FtrackBatch) or is discarded (Invoke-FtrackBatch).
+        /// Submits the batch with a progress bar for big ones (<see cref="BatchProgress"/>). On failure
+        /// the error says what became of the batch, as its exception has it, and advises what to do; a
+        /// batch the server refused stays open to fix (Submit-FtrackBatch) or is discarded (Invoke-FtrackBatch).
         /// </summary>
         public static IReadOnlyList<FtrackOperation> Submit(FtrackCmdletBase cmdlet, FtrackBatch batch, bool resend, Core.Transport.CallOptions options, bool discardOnRefusal = false)
         {
-            var count = batch.Folded().Count;
-            var progress = new ProgressRecord(0x0F78, cmdlet.MyInvocation.MyCommand.Name, "Sending " + count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " operations in one request") { PercentComplete = -1 };
-            var showProgress = count >= 100;
             try
             {
-                if (showProgress) cmdlet.WriteProgress(progress);
-                var sent = batch.Submit(options, resend);
+                var sent = BatchProgress.Sending(cmdlet, batch.Folded().Count, () => batch.Submit(options, resend));
                 RunspaceBatches.Release(batch);
                 return sent;
             }
@@ -206,14 +217,6 @@ namespace Ftrack.Cmdlets
                 if (advice != null) record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = advice };
                 cmdlet.ThrowFailure(record);
                 throw; // not reached: ThrowFailure always throws
-            }
-            finally
-            {
-                if (showProgress)
-                {
-                    progress.RecordType = ProgressRecordType.Completed;
-                    try { cmdlet.WriteProgress(progress); } catch (PipelineStoppedException) { }
-                }
             }
         }
 

@@ -13,6 +13,12 @@ namespace Ftrack.Cmdlets
     /// </summary>
     public abstract class FtrackWriteCmdlet : FtrackCmdlet
     {
+        private NameLookup? _names;
+
+        /// <summary>This command's lookup of names given for references (status = 'Approved'): each lookup type is read once per command.</summary>
+        protected NameLookup NamesFor(FtrackSession session) =>
+            _names is { } names && ReferenceEquals(names.Session, session) ? names : _names = new NameLookup(session, NewCallOptions());
+
         /// <summary>Queues or sends one operation; returns the entity as it is (or will be).</summary>
         protected FtrackEntity? Send(FtrackSession session, FtrackOperation operation)
         {
@@ -25,6 +31,7 @@ namespace Ftrack.Cmdlets
             if (EntityWrites.Queue(session, operation) is { } batch)
             {
                 WriteVerbose("Queued " + operation.Describe() + " (" + batch.Count + " in the batch).");
+                BatchProgress.Queued(this, batch);
                 return entity;
             }
             WriteExecutor.Execute(session, new[] { operation }, NewCallOptions());

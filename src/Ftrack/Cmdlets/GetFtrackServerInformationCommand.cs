@@ -1,8 +1,9 @@
 using System.Management.Automation;
+using Ftrack.Adapters;
 
 namespace Ftrack.Cmdlets
 {
-    /// <summary>Get-FtrackServerInformation: version, schema hash, timezone support and the rest the server reports.</summary>
+    /// <summary>Get-FtrackServerInformation: version, schema hash, timezone support and the rest the server reports, as one object (nested values as objects too).</summary>
     [Cmdlet(VerbsCommon.Get, "FtrackServerInformation")]
     [OutputType(typeof(PSObject))]
     public sealed class GetFtrackServerInformationCommand : FtrackCmdlet
@@ -17,10 +18,7 @@ namespace Ftrack.Cmdlets
             var session = ResolveSession();
             if (Refresh) session.ResetMetadata();
             var info = session.GetServerInformation(NewCallOptions());
-            var result = new PSObject();
-            result.TypeNames.Insert(0, "Ftrack.ServerInformation");
-            foreach (var pair in info.Values) result.Properties.Add(new PSNoteProperty(pair.Key, pair.Value));
-            WriteObject(result);
+            WriteObject(ResultObjects.From(info.Values, "Ftrack.ServerInformation"));
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
+using Ftrack.Adapters;
 using Ftrack.Batches;
 using Ftrack.Core;
 using Ftrack.Core.Operations;
@@ -12,7 +13,7 @@ namespace Ftrack.Cmdlets
     /// <summary>
     /// Invoke-FtrackOperation: the raw batch call. Every operation given (as hashtables, also from
     /// the pipeline) goes in ONE request — one transaction on the server — and one result per
-    /// operation comes back, decoded and merged like query results. Writes go the way every write
+    /// operation comes back, decoded and merged like query results, as one object each. Writes go the way every write
     /// goes: into the batch open in this runspace (they are sent with it), or through the write
     /// path that never resends and checks a lost answer.
     /// </summary>
@@ -50,7 +51,7 @@ namespace Ftrack.Cmdlets
             var writes = _operations.FindAll(o => !o.IsReadOnly).Count;
             if (writes == 0)
             {
-                foreach (var result in session.Call(_operations, NewCallOptions())) WriteObject(ToOutput(result));
+                WriteResults(session.Call(_operations, NewCallOptions()));
                 return;
             }
             if (!ShouldProcess(session.Server.ToString(), target)) return;
@@ -60,28 +61,41 @@ namespace Ftrack.Cmdlets
                 if (writes != _operations.Count)
                     throw new FtrackUsageException(FtrackErrorIds.InvalidOperation, "A batch is open in this runspace: writes given to Invoke-FtrackOperation are queued into it, "
                         + "but this call mixes reads with writes. Send the reads separately.", UsageErrorKind.InvalidOperation);
-                foreach (var op in _operations) EntityWrites.Queue(session, op);
+                foreach (var op in _operations)
+                    if (EntityWrites.Queue(session, op) is { } batch) BatchProgress.Queued(this, batch);
                 WriteVerbose("Queued " + target + " into the open batch; its results come when the batch is submitted.");
                 return;
             }
-            foreach (var result in WriteExecutor.Execute(session, _operations, NewCallOptions())) WriteObject(ToOutput(result));
+            WriteResults(WriteExecutor.Execute(session, _operations, NewCallOptions()));
         }
 
-        private static object? ToOutput(object? result)
+        private void WriteResults(object?[] results)
         {
+            for (var i = 0; i < results.Length; i++) WriteObject(ToOutput(_operations[i], results[i]));
+        }
+
+        /// <summary>
+        /// One object per operation, whatever its result: a query's rows (entities) with its metadata,
+        /// any other result's members as properties. Results of different actions carry different
+        /// type names (Ftrack.OperationResult#&lt;action&gt;), so each shows as its own table or list.
+        /// </summary>
+        private static object? ToOutput(FtrackOperation operation, object? result)
+        {
+            var typeName = "Ftrack.OperationResult";
             switch (result)
             {
                 case QueryResult query:
-                    var output = new PSObject();
-                    output.TypeNames.Insert(0, "Ftrack.QueryResult");
-                    output.Properties.Add(new PSNoteProperty("action", "query"));
-                    output.Properties.Add(new PSNoteProperty("data", query.Data.ToArray()));
-                    output.Properties.Add(new PSNoteProperty("metadata", query.Metadata));
+                    var output = ResultObjects.From(new Dictionary<string, object?>
+                    {
+                        ["action"] = "query",
+                        ["data"] = query.Data.ToArray(),
+                        ["metadata"] = query.Metadata,
+                    }, typeName + "#query", "Ftrack.QueryResult", typeName);
                     return output;
                 case RawJsonResult raw:
                     return System.Text.Encoding.UTF8.GetString(raw.Json);
                 default:
-                    return result;
+                    return ResultObjects.From(result, typeName + "#" + operation.Action, typeName);
             }
         }
     }

@@ -4,12 +4,14 @@ using Ftrack.Adapters;
 using Ftrack.Core;
 using Ftrack.Core.Entities;
 using Ftrack.Core.Query;
+using Ftrack.Formatting;
 
 namespace Ftrack.Cmdlets
 {
     /// <summary>
     /// Invoke-FtrackQuery: runs a query expression, page by page, streaming entities into the
-    /// pipeline while the next page is fetched. Stops fetching when the pipeline stops.
+    /// pipeline while the next page is fetched. Stops fetching when the pipeline stops. The rows of
+    /// a query with a select are shown with its columns (see <see cref="ProjectionViews"/>).
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "FtrackQuery", SupportsPaging = true)]
     [OutputType(typeof(FtrackEntity))]
@@ -46,6 +48,7 @@ namespace Ftrack.Cmdlets
             var converter = AsHashtable ? new EntityHashtableConverter() : null;
             var progress = new ProgressRecord(0x0F77, "Invoke-FtrackQuery", "Fetching") { PercentComplete = -1 };
             var showedProgress = false;
+            var viewsRegistered = converter != null;
             try
             {
                 using var stream = _current = new QueryStream(session, Expression, paging, WantsVerbose, WantsDebug);
@@ -54,6 +57,11 @@ namespace Ftrack.Cmdlets
                     switch (item.Kind)
                     {
                         case QueryStream.ItemKind.Row:
+                            if (!viewsRegistered && stream.Projection is { } projection)
+                            {
+                                ProjectionViews.Register(this, projection, session.CachedSchemas, session.CachedServerInformation?.IsTimezoneSupportEnabled ?? true);
+                                viewsRegistered = true;
+                            }
                             WriteObject(converter != null ? converter.Convert(item.Value) : item.Value);
                             break;
                         case QueryStream.ItemKind.Verbose:

@@ -41,11 +41,11 @@ namespace Ftrack.Cmdlets
                 var pairs = PowerShellValues.ToPairs(Property);
                 if (IdentifyingProperty is null)
                 {
-                    var create = WritePlanner.PlanCreate(session, EntityType, pairs);
-                    if (ShouldProcess(Describe(create.Entity), "Create")) WriteObject(Send(session, create));
+                    var create = WritePlanner.PlanCreate(session, EntityType, pairs, NamesFor(session));
+                    if (ShouldProcess(Describe(create.Entity), "Create with " + create.ValuesText())) WriteObject(Send(session, create));
                     return;
                 }
-                var plan = GetOrCreate.Plan(session, EntityType, pairs, IdentifyingProperty, NewCallOptions());
+                var plan = GetOrCreate.Plan(session, EntityType, pairs, IdentifyingProperty, NewCallOptions(), NamesFor(session));
                 WriteVerbose("Looked for an existing " + plan.Entity.GetEntityType() + ": " + plan.Query);
                 switch (plan.Write)
                 {
@@ -54,10 +54,10 @@ namespace Ftrack.Cmdlets
                         WriteObject(plan.Entity);
                         break;
                     case Core.Operations.CreateOperation create:
-                        if (ShouldProcess(Describe(create.Entity), "Create")) WriteObject(Send(session, create));
+                        if (ShouldProcess(Describe(create.Entity), "Create with " + create.ValuesText())) WriteObject(Send(session, create));
                         break;
                     case Core.Operations.UpdateOperation update:
-                        if (ShouldProcess(Describe(plan.Entity), "Update " + string.Join(", ", update.Data.Keys))) WriteObject(Send(session, update));
+                        if (ShouldProcess(Describe(plan.Entity), "Update " + update.ValuesText())) WriteObject(Send(session, update));
                         else WriteObject(plan.Entity);
                         break;
                 }

@@ -1,22 +1,37 @@
 using System.Collections;
 using System.Management.Automation;
+using Ftrack.Completers;
 using Ftrack.Core.Entities;
 using Ftrack.Core.Writes;
+using Ftrack.PipeBinds;
 
 namespace Ftrack.Cmdlets
 {
     /// <summary>
-    /// Set-FtrackEntity: updates entities (from the pipeline), sending only the given attributes.
-    /// Immutable and unknown attributes are refused before anything is sent.
+    /// Set-FtrackEntity: updates entities (from the pipeline: entity objects, ids, hashtables or CSV
+    /// rows naming them; or -EntityType with -Id), sending only the given attributes. Immutable and
+    /// unknown attributes are refused before anything is sent.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "FtrackEntity", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Set, "FtrackEntity", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = EntityInputs.InputObjectSet)]
     [OutputType(typeof(FtrackEntity))]
     public sealed class SetFtrackEntityCommand : FtrackWriteCmdlet
     {
-        /// <summary>The entity to update.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        /// <summary>The entity to update: an entity object, an id (with -EntityType), or an object naming one.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = EntityInputs.InputObjectSet)]
         [ValidateNotNull]
-        public FtrackEntity InputObject { get; set; } = null!;
+        public EntityPipeBind? InputObject { get; set; }
+
+        /// <summary>The entity type of inputs that do not name one (ids, CSV rows with only an id).</summary>
+        [Parameter(ParameterSetName = EntityInputs.InputObjectSet)]
+        [Parameter(Mandatory = true, ParameterSetName = EntityInputs.IdSet)]
+        [ArgumentCompleter(typeof(EntityTypeCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? EntityType { get; set; }
+
+        /// <summary>Ids of the entities to update (with -EntityType).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = EntityInputs.IdSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Id { get; set; }
 
         /// <summary>Attributes to change, e.g. @{ status = $approved; bid = 3600 }.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -31,26 +46,42 @@ namespace Ftrack.Cmdlets
         protected override void ProcessInput()
         {
             var session = ResolveSession();
-            ForItem(InputObject, () =>
+            foreach (var input in EntityInputs.Of(InputObject, Id))
             {
-                var update = WritePlanner.PlanUpdate(session, InputObject, PowerShellValues.ToPairs(Property));
-                if (!ShouldProcess(Describe(InputObject), "Set " + string.Join(", ", update.Data.Keys))) return;
-                var entity = Send(session, update);
-                if (PassThru) WriteObject(entity);
-            });
+                ForItem(input, () =>
+                {
+                    var entity = input.Resolve(session.GetSchemas(NewCallOptions()), EntityType);
+                    var update = WritePlanner.PlanUpdate(session, entity, PowerShellValues.ToPairs(Property), NamesFor(session));
+                    if (!ShouldProcess(Describe(entity), "Set " + update.ValuesText())) return;
+                    var sent = Send(session, update);
+                    if (PassThru) WriteObject(sent);
+                });
+            }
         }
     }
 
     /// <summary>Remove-FtrackEntity: deletes entities (deleting a context deletes its descendants, as in ftrack).</summary>
-    [Cmdlet(VerbsCommon.Remove, "FtrackEntity", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Remove, "FtrackEntity", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = EntityInputs.InputObjectSet)]
     public sealed class RemoveFtrackEntityCommand : FtrackWriteCmdlet
     {
         private bool _yesToAll, _noToAll;
 
-        /// <summary>The entity to delete.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+        /// <summary>The entity to delete: an entity object, an id (with -EntityType), or an object naming one.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0, ParameterSetName = EntityInputs.InputObjectSet)]
         [ValidateNotNull]
-        public FtrackEntity InputObject { get; set; } = null!;
+        public EntityPipeBind? InputObject { get; set; }
+
+        /// <summary>The entity type of inputs that do not name one (ids, CSV rows with only an id).</summary>
+        [Parameter(ParameterSetName = EntityInputs.InputObjectSet)]
+        [Parameter(Mandatory = true, ParameterSetName = EntityInputs.IdSet)]
+        [ArgumentCompleter(typeof(EntityTypeCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? EntityType { get; set; }
+
+        /// <summary>Ids of the entities to delete (with -EntityType).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = EntityInputs.IdSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Id { get; set; }
 
         /// <summary>Delete without the "are you sure?" question. -WhatIf (or $WhatIfPreference) still only reports.</summary>
         [Parameter]
@@ -60,18 +91,22 @@ namespace Ftrack.Cmdlets
         protected override void ProcessInput()
         {
             var session = ResolveSession();
-            ForItem(InputObject, () =>
+            foreach (var input in EntityInputs.Of(InputObject, Id))
             {
-                var delete = WritePlanner.PlanDelete(InputObject);
-                // ShouldProcess always (it honours -WhatIf, $WhatIfPreference and -Confirm); -Force only
-                // skips the extra question a delete asks, as does an explicit -Confirm or -Confirm:$false.
-                if (!ShouldProcess(Describe(InputObject), "Delete")) return;
-                var confirmGiven = MyInvocation.BoundParameters.ContainsKey("Confirm");
-                if (!Force && !confirmGiven && !ShouldContinue("Delete " + Describe(InputObject) + " (and, for a project or other context, everything below it)?",
-                        "Remove-FtrackEntity", ref _yesToAll, ref _noToAll))
-                    return;
-                Send(session, delete);
-            });
+                ForItem(input, () =>
+                {
+                    var entity = input.Resolve(session.GetSchemas(NewCallOptions()), EntityType);
+                    var delete = WritePlanner.PlanDelete(entity);
+                    // ShouldProcess always (it honours -WhatIf, $WhatIfPreference and -Confirm); -Force only
+                    // skips the extra question a delete asks, as does an explicit -Confirm or -Confirm:$false.
+                    if (!ShouldProcess(Describe(entity), "Delete")) return;
+                    var confirmGiven = MyInvocation.BoundParameters.ContainsKey("Confirm");
+                    if (!Force && !confirmGiven && !ShouldContinue("Delete " + Describe(entity) + " (and, for a project or other context, everything below it)?",
+                            "Remove-FtrackEntity", ref _yesToAll, ref _noToAll))
+                        return;
+                    Send(session, delete);
+                });
+            }
         }
     }
 }

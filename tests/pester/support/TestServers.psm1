@@ -42,12 +42,13 @@ function Get-FreeTcpPort {
 function Start-FaultServer {
     <#
     A fixture server on HttpListener. The API key 'good-key' is accepted; anything else gets HTTP
-    401 InvalidCredentialsError. Queries choose their answer by the entity type they name:
-      Task           the recorded two-row status fixture (references to expand)
-      Forbidden      PermissionError           Invalid   ValidationError
-      Broken         ServerError               Html      an HTML 502 page from a "proxy"
-      Truncated      a JSON body cut mid-row   Slow      answers after 5 s (Signals.SlowStarted set on arrival)
-      and "select from" (no type) is a ParseError.
+    401 InvalidCredentialsError. A query answers the recorded two-row status fixture (references to
+    expand), unless it names a failure as a quoted value (a real type, so that the module's schema
+    check lets it through: select name from Task where name is "Forbidden"):
+      "Forbidden"    PermissionError           "Invalid"   ValidationError
+      "Broken"       ServerError               "Html"      an HTML 502 page from a "proxy"
+      "Truncated"    a JSON body cut mid-row   "Slow"      answers after 5 s (Signals.SlowStarted set on arrival)
+      and "select from" (no attribute) is a ParseError.
     A request with a create is "applied" (its ids remembered) and then answered with a connection
     reset; a later "where id is" query for such an id finds it.
     Returns @{ Url; Stop = { ... } }.
@@ -109,12 +110,12 @@ function Start-FaultServer {
                                 $results.Add((@{ action = 'query'; data = @(@{ __entity_type__ = $created[$Matches[1]]; id = $Matches[1] }); metadata = @{ next = @{ offset = $null } } } | ConvertTo-Json -Depth 5 -Compress))
                             }
                             elseif ($e -match '^\s*select\s+from') { Send $context 400 (ErrorBody 'ParseError' "Unable to parse expression: $e"); $answered = $true }
-                            elseif ($e -match 'from Forbidden') { Send $context 403 (ErrorBody 'PermissionError' 'You do not have permission to read Forbidden.'); $answered = $true }
-                            elseif ($e -match 'from Invalid') { Send $context 400 (ErrorBody 'ValidationError' 'name must not be empty.'); $answered = $true }
-                            elseif ($e -match 'from Broken') { Send $context 500 (ErrorBody 'ServerError' 'Something broke on the server.'); $answered = $true }
-                            elseif ($e -match 'from Html') { Send $context 502 '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>' 'text/html'; $answered = $true }
-                            elseif ($e -match 'from Truncated') { Send $context 200 ('[' + $rows.Substring(0, [int]($rows.Length / 2))); $answered = $true }
-                            elseif ($e -match 'from Slow') { $signals.SlowStarted = $true; Start-Sleep -Seconds 5; $results.Add($rows) }
+                            elseif ($e -match '"Forbidden"') { Send $context 403 (ErrorBody 'PermissionError' 'You do not have permission to read Forbidden.'); $answered = $true }
+                            elseif ($e -match '"Invalid"') { Send $context 400 (ErrorBody 'ValidationError' 'name must not be empty.'); $answered = $true }
+                            elseif ($e -match '"Broken"') { Send $context 500 (ErrorBody 'ServerError' 'Something broke on the server.'); $answered = $true }
+                            elseif ($e -match '"Html"') { Send $context 502 '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>' 'text/html'; $answered = $true }
+                            elseif ($e -match '"Truncated"') { Send $context 200 ('[' + $rows.Substring(0, [int]($rows.Length / 2))); $answered = $true }
+                            elseif ($e -match '"Slow"') { $signals.SlowStarted = $true; Start-Sleep -Seconds 5; $results.Add($rows) }
                             else { $results.Add($rows) }
                         }
                         default { Send $context 400 (ErrorBody 'ServerError' "Invalid action '$($op.action)'."); $answered = $true }
