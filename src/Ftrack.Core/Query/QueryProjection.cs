@@ -34,7 +34,10 @@ namespace Ftrack.Core.Query
         public bool Covers(Entities.EntityShape shape, Schema.SchemaRegistry? schemas)
         {
             if (string.Equals(shape.EntityType, EntityType, System.StringComparison.OrdinalIgnoreCase)) return true;
-            return schemas?.Find(shape.EntityType)?.AliasFor is { } alias && string.Equals(alias, EntityType, System.StringComparison.OrdinalIgnoreCase);
+            // A query of the whole of a stored type (TypedContext) returns its kinds (Shot, Task) as rows.
+            return schemas?.Find(EntityType, ignoreCase: true) is { AliasFor: { } table, IsClassifiedAlias: false }
+                && schemas.Find(shape.EntityType) is { AliasFor: { } kindOf, IsClassifiedAlias: true }
+                && string.Equals(table, kindOf, System.StringComparison.Ordinal);
         }
 
         /// <summary>The projection of a query with a select list of attribute paths, read to the end; null otherwise.</summary>

@@ -54,8 +54,13 @@ namespace Ftrack.Core.Schema
         public string[] DefaultProjections { get; internal set; } = Array.Empty<string>();
         /// <summary>What every query of the type returns besides.</summary>
         public string[] SystemProjections { get; internal set; } = Array.Empty<string>();
-        /// <summary>The base type a typed context aliases (Task → TypedContext), if any.</summary>
+        /// <summary>The stored type this one is a view of ("Task" for Shot and for TypedContext, "Show" for Project), if any.</summary>
         public string? AliasFor { get; internal set; }
+        /// <summary>
+        /// True when the alias names classifiers: this type is one kind of the rows its stored type
+        /// holds (a Shot among the "Task" rows), not the whole of them (TypedContext).
+        /// </summary>
+        public bool IsClassifiedAlias { get; internal set; }
 
         /// <summary>Whether an update may not change <paramref name="attribute"/> (immutable or computed).</summary>
         public bool IsImmutable(string attribute) => Array.IndexOf(Immutable, attribute) >= 0 || Array.IndexOf(Computed, attribute) >= 0;

@@ -128,6 +128,7 @@ namespace Ftrack.Core.Schema
                     JsonValueKind.Object => GetString(alias, "id"),
                     _ => null,
                 };
+                schema.IsClassifiedAlias = alias.ValueKind == JsonValueKind.Object && alias.TryGetProperty("classifiers", out _);
             }
             return schema;
         }
