@@ -32,6 +32,8 @@ namespace Ftrack.Core.Entities
             EntityType = entityType;
             PrimaryKey = primaryKey;
             Table = table;
+            // Every entity of a single-keyed type has its key: its slot is known from the start.
+            KeySlot = primaryKey.Length == 1 ? GetOrAdd(primaryKey[0]) : -1;
             TypeNames = new[] { "Ftrack.Entity#" + entityType, "Ftrack.Entity" };
         }
 
@@ -46,6 +48,9 @@ namespace Ftrack.Core.Entities
 
         /// <summary>Primary key attribute names, from the server's schema (["id"] for a type it does not know).</summary>
         public string[] PrimaryKey { get; }
+
+        /// <summary>The slot of the primary key when it is one attribute; -1 for a composite key.</summary>
+        internal int KeySlot { get; }
 
         internal static readonly string[] DefaultPrimaryKey = { "id" };
 

@@ -83,6 +83,13 @@ namespace Ftrack.Core.Entities
         /// <summary>Whether the attribute was received (a null value is loaded; a never-received one is not).</summary>
         public bool IsLoaded(string name) => TryGetValue(name, out _);
 
+        /// <summary>The value in a slot, when loaded (the identity map's fast path to keys).</summary>
+        internal object? SlotValue(int slot)
+        {
+            var values = Volatile.Read(ref _values);
+            return slot < values.Length && !ReferenceEquals(values[slot], NotLoaded) ? values[slot] : null;
+        }
+
         /// <summary>Sets an attribute on this object only (the write cmdlets send changes).</summary>
         public void Set(string name, object? value) => SetSlot(Shape.GetOrAdd(name), value);
 

@@ -113,8 +113,9 @@ namespace Ftrack.Core.Json
             var mask = _slots.Length - 1;
             for (var i = hash & mask; _slots[i].Hash != 0; i = (i + 1) & mask)
             {
-                if (_slots[i].Hash != hash || Resolve(_slots[i]) is not { } entity) continue;
-                if (ReferenceEquals(entity.Shape, shape) && KeyOf(entity) is { } own && string.Equals(own, key, StringComparison.Ordinal)) return entity;
+                if (_slots[i].Hash != hash || Resolve(_slots[i]) is not { } entity || !ReferenceEquals(entity.Shape, shape)) continue;
+                var own = shape.KeySlot >= 0 ? KeyPart(entity.SlotValue(shape.KeySlot)) : KeyOf(entity);
+                if (own != null && string.Equals(own, key, StringComparison.Ordinal)) return entity;
             }
             return null;
         }

@@ -13,14 +13,14 @@ namespace Ftrack.Core.Json
     internal sealed class Utf8StringCache
     {
         public const int MaxLength = 48;
-        private readonly byte[][] _keys;
-        private readonly string[] _values;
+        // Only the strings: a hit compares the bytes with the string's characters, so a miss (a
+        // unique id, a name) allocates nothing beyond the string it needs anyway.
+        private readonly string?[] _values;
         private readonly int _mask;
 
         public Utf8StringCache(int sizePowerOfTwo = 4096)
         {
-            _keys = new byte[sizePowerOfTwo][];
-            _values = new string[sizePowerOfTwo];
+            _values = new string?[sizePowerOfTwo];
             _mask = sizePowerOfTwo - 1;
         }
 
@@ -28,12 +28,20 @@ namespace Ftrack.Core.Json
         {
             if (utf8.Length > MaxLength) return Decode(utf8);
             var slot = (int)(Hash(utf8) & (uint)_mask);
-            var key = _keys[slot];
-            if (key != null && utf8.SequenceEqual(key)) return _values[slot];
+            var cached = _values[slot];
+            if (cached != null && SameAscii(utf8, cached)) return cached;
             var value = Decode(utf8);
-            _keys[slot] = utf8.ToArray();
-            _values[slot] = value;
+            // Only ASCII text is kept: its bytes and characters correspond one to one.
+            if (value.Length == utf8.Length) _values[slot] = value;
             return value;
+        }
+
+        private static bool SameAscii(ReadOnlySpan<byte> utf8, string text)
+        {
+            if (utf8.Length != text.Length) return false;
+            for (var i = 0; i < utf8.Length; i++)
+                if (utf8[i] != text[i]) return false;
+            return true;
         }
 
         private static uint Hash(ReadOnlySpan<byte> bytes)

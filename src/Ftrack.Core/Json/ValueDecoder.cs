@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Ftrack.Core.Entities;
 
@@ -152,9 +153,32 @@ namespace Ftrack.Core.Json
             for (var i = start; i < _members.Count; i++)
             {
                 var member = _members[i];
-                entity.SetSlot(shape.GetOrAdd(member.Key), member.Value);
+                entity.SetSlot(SlotOf(shape, member.Key), member.Value);
             }
             return entity;
+        }
+
+        // (shape, attribute name) → slot, by reference: member names come interned from the string
+        // cache, so a repeated name is the same string and the shape's dictionary is asked once.
+        private readonly SlotCacheEntry[] _slots = new SlotCacheEntry[256];
+
+        private struct SlotCacheEntry
+        {
+            public EntityShape? Shape;
+            public string? Name;
+            public int Slot;
+        }
+
+        private int SlotOf(EntityShape shape, string name)
+        {
+            var index = (RuntimeHelpers.GetHashCode(name) ^ RuntimeHelpers.GetHashCode(shape)) & (_slots.Length - 1);
+            ref var entry = ref _slots[index];
+            if (ReferenceEquals(entry.Name, name) && ReferenceEquals(entry.Shape, shape)) return entry.Slot;
+            var slot = shape.GetOrAdd(name);
+            entry.Shape = shape;
+            entry.Name = name;
+            entry.Slot = slot;
+            return slot;
         }
 
         private string? KeyFromMembers(string[] primaryKey, int start)
