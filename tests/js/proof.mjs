@@ -87,13 +87,13 @@ async function main() {
   try {
     await session.call([
       { action: "create", entity_type: "Sequence", entity_data: { __entity_type__: "Sequence", id: orphan, name: "SQ_ROLLBACK", parent_id: ids.project } },
-      { action: "create", entity_type: "Task", entity_data: { __entity_type__: "Task", name: "no type", parent_id: orphan } },
+      { action: "create", entity_type: "Task", entity_data: { __entity_type__: "Task", name: "no parent" } },
     ]);
   } catch (error) {
     failure = error;
   }
   check(failure !== null, "a batch with an invalid create fails");
-  check(/type_id/.test(String(failure && failure.message)), "the error names the missing attribute", String(failure && failure.message));
+  check(/parent_id/.test(String(failure && failure.message)), "the error names the missing attribute", String(failure && failure.message));
   const leftover = await session.query(`select id from Sequence where id is "${orphan}"`);
   check(leftover.data.length === 0, "the failed batch's first create was rolled back");
 

@@ -71,7 +71,7 @@ internal sealed class BatchExecutor
         var encoder = new EntityEncoder(denormalize);
         // Page cursors only from committed data: a write batch may still roll back.
         var loader = new EntityLoader(commands, _database.Model, map, writes ? null : _cursors);
-        var writer = new EntityWriter(_database.Model, commands, map, userId);
+        var writer = new EntityWriter(_database.Model, commands, map, userId, loader);
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -182,8 +182,9 @@ internal sealed class BatchExecutor
                 {
                     if (!record.Values.TryGetValue(name, out var value))
                         continue;
+                    // A collection set by the update comes back as its members, so a client's copy is current.
                     json.WritePropertyName(name);
-                    ValueCodec.Write(json, value, record.Type.Attributes[name].ScalarType);
+                    encoder.WriteValue(json, record.Type, name, value);
                 }
                 json.WriteEndObject();
                 json.WriteEndObject();

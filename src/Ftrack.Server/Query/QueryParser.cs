@@ -101,11 +101,11 @@ internal sealed class QueryParser
         if (Peek.IsWord("select"))
         {
             _position++;
-            projections.Add(ParsePath());
+            projections.Add(ParseSelected());
             while (Peek.Kind == TokenKind.Comma)
             {
                 _position++;
-                projections.Add(ParsePath());
+                projections.Add(ParseSelected());
             }
             ExpectWord("from");
         }
@@ -125,7 +125,7 @@ internal sealed class QueryParser
             {
                 if (order.Count > 0)
                     _position++;
-                var path = ParsePath();
+                var path = ParsePath(allowFrom: true);
                 var descending = false;
                 if (Peek.IsWord("desc") || Peek.IsWord("descending")) { descending = true; _position++; }
                 else if (Peek.IsWord("asc") || Peek.IsWord("ascending")) { _position++; }
@@ -159,10 +159,21 @@ internal sealed class QueryParser
     private static readonly System.Text.RegularExpressions.Regex PathPattern =
         new(@"^[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z_][A-Za-z0-9_]*\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z_][A-Za-z0-9_]*\])?)*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-    private string ParsePath()
+    /// <summary>
+    /// A selected path. An attribute may be called "from" (TypedContextLink.from): in a select
+    /// list it is one where a comma or the keyword from follows it.
+    /// </summary>
+    private string ParseSelected()
+    {
+        var next = _tokens[Math.Min(_position + 1, _tokens.Count - 1)];
+        return Peek.IsWord("from") && (next.Kind == TokenKind.Comma || next.IsWord("from")) ? ParsePath(allowFrom: true) : ParsePath();
+    }
+
+    /// <summary>A path: "from" is one where no keyword can stand (a condition, an order key).</summary>
+    private string ParsePath(bool allowFrom = false)
     {
         var token = Peek;
-        if (token.Kind != TokenKind.Word || Reserved.Contains(token.Text))
+        if (token.Kind != TokenKind.Word || (Reserved.Contains(token.Text) && !(allowFrom && token.IsWord("from"))))
             throw Unexpected();
         if (token.Text.AsSpan().Count('.') >= MaxPathSegments)
             throw Error(_expression, $"the path at position {token.Position} has more than {MaxPathSegments} attributes");
@@ -221,7 +232,7 @@ internal sealed class QueryParser
 
     private Criteria ParseCondition()
     {
-        var path = ParsePath();
+        var path = ParsePath(allowFrom: true);
         var token = Peek;
         if (token.IsWord("has") || token.IsWord("any"))
         {

@@ -91,12 +91,7 @@ internal sealed class SqlCompiler
     }
 
     /// <summary>The classifier condition that keeps only rows of this type in a shared table.</summary>
-    private string TypeFilter(EntityType type, string alias)
-    {
-        if (type.Classifiers.Count == 0)
-            return "1";
-        return string.Join(" AND ", type.Classifiers.Select(c => $"{alias}.{Database.Quote(c.Column)} = {Parameter(c.Value)}"));
-    }
+    private string TypeFilter(EntityType type, string alias) => type.RowFilter(alias, value => Parameter(value));
 
     private static AttributeDef Attribute(EntityType type, string name) =>
         type.FindAttribute(name) is { } attribute
@@ -250,11 +245,20 @@ internal sealed class SqlCompiler
 
     private static string ColumnOf(EntityType owner, string alias, AttributeDef attribute, string path) => attribute.Kind switch
     {
+        AttributeKind.Scalar when attribute.ScalarType == ScalarType.Variable => JsonScalar(alias + "." + Database.Quote(attribute.Column!)),
         AttributeKind.Scalar or AttributeKind.Reference => alias + "." + Database.Quote(attribute.Column!),
         AttributeKind.Computed when ComputedAttributes.Find(owner, attribute.Name)?.FilterExpression is { } filterable => filterable(alias),
         AttributeKind.Collection => throw FtrackError.Validation($"\"{path}\" is a collection: compare its members with \"any\"."),
         _ => throw FtrackError.Validation($"\"{path}\" cannot be used in a filter (computed or not stored by this local server)."),
     };
+
+    /// <summary>
+    /// A variable attribute (a custom attribute's value or default) holds JSON: it compares as what
+    /// the JSON holds, numbers as numbers, text as text, booleans as 1 and 0; a date as its
+    /// datetime text, a list of one choice as that choice.
+    /// </summary>
+    private static string JsonScalar(string column) =>
+        $"(CASE json_type({column}) WHEN 'object' THEN json_extract({column}, '$.value') WHEN 'array' THEN (CASE json_array_length({column}) WHEN 1 THEN json_extract({column}, '$[0]') ELSE {column} END) ELSE json_extract({column}, '$') END)";
 
     private string Compare(string column, AttributeDef attribute, string op, Literal value)
     {
@@ -292,6 +296,14 @@ internal sealed class SqlCompiler
                 if (value.Kind == LiteralKind.Number) return value.Number != 0 ? 1L : 0L;
                 if (bool.TryParse(value.Text, out var flag)) return flag ? 1L : 0L;
                 throw NotA("a boolean");
+            case ScalarType.Variable:
+                return value.Kind switch
+                {
+                    LiteralKind.Number when double.IsFinite(value.Number) => value.Number == Math.Floor(value.Number) && Math.Abs(value.Number) < 9e15 ? (long)value.Number : value.Number,
+                    LiteralKind.Number => throw NotA("a finite number"),
+                    LiteralKind.Boolean => value.Boolean ? 1L : 0L,
+                    _ => value.Text,
+                };
             case ScalarType.Integer:
             case ScalarType.Number:
                 if (value.Kind == LiteralKind.Boolean) return value.Boolean ? 1L : 0L;
@@ -356,6 +368,8 @@ internal sealed class SqlCompiler
             var (attribute, target) = Segment(type, segments[i]);
             if (i == segments.Length - 1)
             {
+                if (attribute.Kind == AttributeKind.Scalar && attribute.ScalarType == ScalarType.Variable)
+                    return JsonScalar(alias + "." + Database.Quote(attribute.Column!));
                 if (attribute.Kind == AttributeKind.Scalar || (allowReference && attribute.Kind == AttributeKind.Reference))
                     return alias + "." + Database.Quote(attribute.Column!);
                 throw FtrackError.Validation($"Cannot order or select by \"{path}\": it does not end on a stored attribute.");
