@@ -94,19 +94,33 @@ internal sealed class QueryParser
         _position++;
     }
 
+    private static readonly HashSet<string> AggregateFunctions = new(System.StringComparer.OrdinalIgnoreCase) { "count", "sum", "avg", "min", "max" };
+
     private ParsedQuery ParseQuery()
     {
         Nest();
         var projections = new List<string>();
+        var aggregates = new List<Aggregate>();
         if (Peek.IsWord("select"))
         {
             _position++;
-            projections.Add(ParseSelected());
-            while (Peek.Kind == TokenKind.Comma)
+            do
             {
-                _position++;
-                projections.Add(ParseSelected());
+                if (projections.Count + aggregates.Count > 0)
+                    _position++;
+                if (Peek.Kind == TokenKind.Word && AggregateFunctions.Contains(Peek.Text) && _tokens[_position + 1].Kind == TokenKind.LeftParen)
+                {
+                    var function = Next().Text.ToLowerInvariant();
+                    Expect(TokenKind.LeftParen);
+                    aggregates.Add(new Aggregate(function, ParsePath(allowFrom: true)));
+                    Expect(TokenKind.RightParen);
+                }
+                else
+                {
+                    projections.Add(ParseSelected());
+                }
             }
+            while (Peek.Kind == TokenKind.Comma);
             ExpectWord("from");
         }
         var type = ParsePath();
@@ -115,6 +129,18 @@ internal sealed class QueryParser
         {
             _position++;
             where = ParseOr();
+        }
+        var groupBy = new List<string>();
+        // "group" is no keyword elsewhere: CustomAttributeConfiguration has an attribute of that name.
+        if (Peek.IsWord("group") && _tokens[_position + 1].IsWord("by"))
+        {
+            _position += 2;
+            groupBy.Add(ParsePath(allowFrom: true));
+            while (Peek.Kind == TokenKind.Comma)
+            {
+                _position++;
+                groupBy.Add(ParsePath(allowFrom: true));
+            }
         }
         var order = new List<OrderKey>();
         if (Peek.IsWord("order"))
@@ -140,8 +166,10 @@ internal sealed class QueryParser
             var value = ParseCount();
             if (isOffset) offset = value; else limit = value;
         }
+        if (aggregates.Count > 0 && groupBy.Count == 0)
+            throw Error(_expression, "aggregate functions need a \"group by\" clause");
         _depth--;
-        return new ParsedQuery(projections, type, where, order, offset, limit);
+        return new ParsedQuery(projections, type, where, order, offset, limit, aggregates, groupBy);
     }
 
     private long ParseCount()

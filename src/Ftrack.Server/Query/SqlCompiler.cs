@@ -12,6 +12,12 @@ namespace Ftrack.Server.Query;
 /// <summary>The SQL of a query's row selection: FROM/JOIN, WHERE and ORDER BY, with parameters.</summary>
 internal sealed record CompiledQuery(EntityType Type, string RootAlias, string From, string Where, string OrderBy, IReadOnlyList<object?> Parameters);
 
+/// <summary>A column of an aggregate query's rows: its key in a row, its SQL, and how its values are written.</summary>
+internal sealed record AggregateColumn(string Name, string Sql, ScalarType Type);
+
+/// <summary>An aggregate query as one SELECT ... GROUP BY ... ORDER BY (paging is the caller's).</summary>
+internal sealed record CompiledAggregate(string Sql, IReadOnlyList<AggregateColumn> Columns, IReadOnlyList<object?> Parameters);
+
 /// <summary>
 /// Compiles a parsed query to SQLite. References become LEFT JOINs on primary keys (one join
 /// per distinct path); collections, <c>has</c> and <c>any</c> become correlated EXISTS
@@ -67,6 +73,52 @@ internal sealed class SqlCompiler
         order.Append(scope.Alias).Append(".rowid");
         var from = type.Table.Quoted + " " + scope.Alias + string.Concat(scope.Joins);
         return new CompiledQuery(type, scope.Alias, from, where, order.ToString(), compiler._parameters);
+    }
+
+    /// <summary>
+    /// <c>select count(id), sum(bid) from Task where ... group by status_id order by count_id desc</c>:
+    /// one row per group with the grouped paths (selected or not) and each aggregate, ordered by
+    /// grouped paths or aggregates (by their row keys), else by the grouped paths.
+    /// </summary>
+    public static CompiledAggregate CompileAggregate(EntityModel model, ParsedQuery query)
+    {
+        var compiler = new SqlCompiler(model);
+        var type = compiler.RequireType(query.EntityType);
+        var scope = compiler.NewScope(type);
+        var groups = query.GroupBy ?? [];
+        var aggregates = query.Aggregates ?? [];
+        var ungrouped = query.Projections.FirstOrDefault(p => !groups.Contains(p));
+        if (ungrouped != null)
+            throw FtrackError.Validation($"\"{ungrouped}\" is selected but not grouped: select grouped attributes and aggregates only.");
+        var columns = new List<AggregateColumn>();
+        foreach (var path in groups.Distinct())
+        {
+            var (sql, attribute) = compiler.PathColumn(scope, path, allowReference: true);
+            columns.Add(new AggregateColumn(path, sql, attribute.Kind == AttributeKind.Scalar && attribute.ScalarType != ScalarType.Variable ? attribute.ScalarType : ScalarType.String));
+        }
+        foreach (var aggregate in aggregates)
+        {
+            var (sql, attribute) = compiler.PathColumn(scope, aggregate.Path, allowReference: true);
+            var valueType = aggregate.Function is "min" or "max" && attribute.Kind == AttributeKind.Scalar && attribute.ScalarType != ScalarType.Variable ? attribute.ScalarType : ScalarType.Number;
+            columns.Add(new AggregateColumn(aggregate.Name, $"{aggregate.Function.ToUpperInvariant()}({sql})", valueType));
+        }
+        var where = compiler.TypeFilter(type, scope.Alias);
+        if (query.Where != null)
+            where += " AND (" + compiler.CompileCriteria(scope, query.Where) + ")";
+        var order = new List<string>();
+        foreach (var key in query.OrderBy)
+        {
+            var column = columns.FirstOrDefault(c => c.Name == key.Path)
+                ?? throw FtrackError.Validation($"An aggregate query orders by grouped attributes or aggregates ({string.Join(", ", columns.Select(c => c.Name))}), not \"{key.Path}\".");
+            order.Add(key.Descending ? $"{column.Sql} IS NULL DESC, {column.Sql} DESC" : $"{column.Sql} IS NULL, {column.Sql}");
+        }
+        var grouped = columns.Take(groups.Distinct().Count()).Select(c => c.Sql).ToList();
+        order.AddRange(grouped);
+        var select = string.Join(", ", columns.Select(c => c.Sql));
+        var sqlText = $"SELECT {select} FROM {type.Table.Quoted} {scope.Alias}{string.Concat(scope.Joins)} WHERE {where}"
+            + (grouped.Count > 0 ? " GROUP BY " + string.Join(", ", grouped) : "")
+            + (order.Count > 0 ? " ORDER BY " + string.Join(", ", order) : "");
+        return new CompiledAggregate(sqlText, columns, compiler._parameters);
     }
 
     public EntityType RequireType(string name) =>
@@ -342,6 +394,8 @@ internal sealed class SqlCompiler
     /// <summary>A subquery selecting one attribute path (id when no select is given).</summary>
     private string Subquery(ParsedQuery query) => Nested(() =>
     {
+        if (query.IsAggregate)
+            throw FtrackError.Validation("A subquery cannot aggregate or group.");
         if (query.Projections.Count > 1)
             throw FtrackError.Validation("A subquery must select exactly one attribute.");
         var type = RequireType(query.EntityType);
@@ -358,7 +412,9 @@ internal sealed class SqlCompiler
     });
 
     /// <summary>The column a path through references ends on (for order by and subquery selects).</summary>
-    private string OrderColumn(Scope scope, string path, bool allowReference = false)
+    private string OrderColumn(Scope scope, string path, bool allowReference = false) => PathColumn(scope, path, allowReference).Sql;
+
+    private (string Sql, AttributeDef Attribute) PathColumn(Scope scope, string path, bool allowReference)
     {
         var segments = path.Split('.');
         var type = scope.Type;
@@ -369,9 +425,9 @@ internal sealed class SqlCompiler
             if (i == segments.Length - 1)
             {
                 if (attribute.Kind == AttributeKind.Scalar && attribute.ScalarType == ScalarType.Variable)
-                    return JsonScalar(alias + "." + Database.Quote(attribute.Column!));
+                    return (JsonScalar(alias + "." + Database.Quote(attribute.Column!)), attribute);
                 if (attribute.Kind == AttributeKind.Scalar || (allowReference && attribute.Kind == AttributeKind.Reference))
-                    return alias + "." + Database.Quote(attribute.Column!);
+                    return (alias + "." + Database.Quote(attribute.Column!), attribute);
                 throw FtrackError.Validation($"Cannot order or select by \"{path}\": it does not end on a stored attribute.");
             }
             if (attribute.Kind != AttributeKind.Reference)
