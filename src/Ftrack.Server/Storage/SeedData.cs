@@ -165,7 +165,7 @@ internal sealed class SeedData
             Create("NoteCategory", IdOf("notecategory:" + name), new { name, color, sort = 0 });
         foreach (var (name, color) in new[] { ("For client", "#F1C40F"), ("Retake", "#E74C3C") })
             Create("NoteLabel", IdOf("notelabel:" + name), new { name, color, sort = 0 });
-        foreach (var name in new[] { "Default", "Client review" })
+        foreach (var name in new[] { "Default", "Client review", "Delivery" })
             Create("ListCategory", IdOf("listcategory:" + name), new { name });
         foreach (var (name, type) in new[] { ("Administrator", "ADMIN"), ("Project Manager", "PROJECT"), ("User", "USER"), ("API", "API") })
             Create("SecurityRole", IdOf("securityrole:" + name), new { name, type });
