@@ -19,7 +19,7 @@ internal static class CustomAttributeTypes
     /// <summary>The types every ftrack server has (CustomAttributeType.name).</summary>
     public static readonly IReadOnlyList<string> Names = ["text", "number", "boolean", "date", "enumerator", "dynamic enumerator", "expression", "url"];
 
-    /// <summary>The stored JSON of a value for an attribute of this type; null when the value is JSON null.</summary>
+    /// <summary>The stored JSON of a value for an attribute of this type (JSON null, "null", is a value of its own).</summary>
     public static string Normalize(string key, string? typeName, string? config, JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.Null)

@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Text.Json;
 using Ftrack.Server.Api;
 using Ftrack.Server.Schema;
@@ -73,7 +72,6 @@ internal sealed class CustomAttributeValues
     /// <summary>Takes a set value away: the entity reads the default (or the inherited value) again.</summary>
     public void Clear(EntityType type, object?[] key)
     {
-        Configuration((string)key[0]!);
         if (!Applies(type, (string)key[0]!, (string)key[1]!))
             throw FtrackError.NotFound($"No {type.Name} found with key [\"{key[0]}\", \"{key[1]}\"].");
         _commands.Get($"DELETE FROM {CustomAttributeStore.StoreTable} WHERE configuration_id = $0 AND entity_id = $1", key[0], key[1]).ExecuteNonQuery();

@@ -39,7 +39,7 @@ internal static class ModelBuilder
     private static bool IsCustomAttributeValue(string name) => name.EndsWith("CustomAttributeValue", StringComparison.Ordinal);
 
     /// <summary>The kind of entity a value type's entity_id names (the view's classifier), by type name.</summary>
-    public static readonly IReadOnlyDictionary<string, string> ValueKinds = new Dictionary<string, string>
+    private static readonly Dictionary<string, string> ValueKinds = new()
     {
         ["ContextCustomAttributeValue"] = "context", ["AssetVersionCustomAttributeValue"] = "assetversion",
         ["AssetCustomAttributeValue"] = "asset", ["UserCustomAttributeValue"] = "user", ["ListCustomAttributeValue"] = "list",
