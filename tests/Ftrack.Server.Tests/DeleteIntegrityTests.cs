@@ -153,6 +153,16 @@ public sealed partial class DeleteIntegrityTests : IAsyncLifetime
     [InlineData("NoteLabel")]
     [InlineData("Timelog")]
     [InlineData("Appointment")]
+    [InlineData("CustomAttributeConfiguration")]
+    [InlineData("CustomAttributeType")]
+    [InlineData("CustomAttributeGroup")]
+    [InlineData("TypedContextList")]
+    [InlineData("AssetVersionList")]
+    [InlineData("ListObject")]
+    [InlineData("ListCategory")]
+    [InlineData("SecurityRole")]
+    [InlineData("Schema")]
+    [InlineData("ProjectSchemaOverride")]
     public async Task DeletingAnyKindOfEntityLeavesNoReferenceDangling(string type)
     {
         await AddReferencesAsync();

@@ -36,7 +36,10 @@ public sealed class SchemaTests : IClassFixture<DemoServerFixture>
             "Project", "ProjectSchema", "ObjectType", "Context", "TypedContext", "Folder", "Episode", "Sequence", "Shot", "AssetBuild",
             "Task", "Milestone", "Status", "State", "Type", "Priority", "User", "Asset", "AssetType", "AssetVersion", "Component",
             "FileComponent", "Location", "ComponentLocation", "Note", "NoteCategory", "NoteLabel", "Timelog", "Appointment", "Metadata",
-            "WorkflowSchema", "TaskTypeSchema",
+            "WorkflowSchema", "TaskTypeSchema", "Recipient", "Timer", "Job", "Scope", "List", "TypedContextList", "AssetVersionList",
+            "ListObject", "ListCategory", "SequenceComponent", "CustomAttributeConfiguration", "CustomAttributeType", "CustomAttributeGroup",
+            "CustomAttributeValue", "ContextCustomAttributeValue", "CustomAttributeLink", "CustomAttributeLinkConfiguration", "NoteLabelLink",
+            "Schema", "SchemaStatus", "SchemaType", "ProjectSchemaOverride",
         ];
         Assert.Equal(Array.Empty<string>(), required.Where(r => !ids.Contains(r)).ToArray());
     }

@@ -24,6 +24,15 @@ public sealed class SeedTests
         Assert.NotEmpty(await first.QueryAsync("Note where replies any ()"));
         Assert.NotEmpty(await first.QueryAsync("Timelog"));
         Assert.NotEmpty(await first.QueryAsync("Task where assignments any (resource has (username is \"jane.doe\"))"));
+
+        // What studio scripts read beside: custom attributes with values, notes with recipients and labels, metadata, lists.
+        Assert.True((await first.QueryAsync("CustomAttributeConfiguration")).Count >= 10);
+        Assert.NotEmpty(await first.QueryAsync("CustomAttributeConfiguration where is_hierarchical is true"));
+        Assert.NotEmpty(await first.QueryAsync("Shot where custom_attributes any (key is fstart and value != 1001)"));
+        Assert.NotEmpty(await first.QueryAsync("Note where recipients any () and note_label_links any ()"));
+        Assert.NotEmpty(await first.QueryAsync("Shot where metadata any (key is plate)"));
+        Assert.NotEmpty(await first.QueryAsync("TypedContextList where items any ()"));
+        Assert.NotEmpty(await first.QueryAsync("AssetVersionList where items any ()"));
     }
 
     [Fact]
@@ -36,5 +45,13 @@ public sealed class SeedTests
         Assert.Empty(await server.QueryAsync("AssetVersion"));
         Assert.Single(await server.QueryAsync("Priority where id is \"9661b320-3a0c-11e2-81c1-0800200c9a66\""));
         Assert.Single(await server.QueryAsync($"Status where id is \"{SeedData.NotStartedStatusId}\" and state.short is NOT_STARTED"));
+        // The reference data a real server always has: custom attribute types, note categories, list categories, roles.
+        Assert.Equal(["text", "number", "boolean", "date", "enumerator", "dynamic enumerator", "expression", "url"],
+            (await server.QueryAsync("select name from CustomAttributeType")).Select(t => (string)t!["name"]!));
+        Assert.NotEmpty(await server.QueryAsync("NoteCategory"));
+        Assert.NotEmpty(await server.QueryAsync("ListCategory"));
+        Assert.NotEmpty(await server.QueryAsync("SecurityRole"));
+        Assert.NotEmpty(await server.QueryAsync("Schema"));
+        Assert.Empty(await server.QueryAsync("CustomAttributeConfiguration"));
     }
 }

@@ -64,10 +64,10 @@ public sealed class WriteOperationTests : IAsyncLifetime
         var (project, _, shot, _) = await CreateHierarchyAsync();
         var missing = (await _server.CallAsync(
             TestServer.Create("Sequence", new { name = "ok", parent_id = project }),
-            TestServer.Create("Task", new { name = "no type", parent_id = shot }))).Error;
+            TestServer.Create("Scope", new { }))).Error;
         Assert.Equal("ValidationError", (string)missing["exception"]!);
-        Assert.Contains("type_id", (string)missing["content"]!);
-        Assert.Contains("operation 1: create Task", (string)missing["content"]!);
+        Assert.Contains("\"name\"", (string)missing["content"]!);
+        Assert.Contains("operation 1: create Scope", (string)missing["content"]!);
         // Which operation failed also travels as data, so a client need not parse the message.
         Assert.Equal(1, (int)missing["operation_index"]!);
 

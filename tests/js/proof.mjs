@@ -87,13 +87,13 @@ async function main() {
   try {
     await session.call([
       { action: "create", entity_type: "Sequence", entity_data: { __entity_type__: "Sequence", id: orphan, name: "SQ_ROLLBACK", parent_id: ids.project } },
-      { action: "create", entity_type: "Task", entity_data: { __entity_type__: "Task", name: "no type", parent_id: orphan } },
+      { action: "create", entity_type: "Task", entity_data: { __entity_type__: "Task", name: "no parent" } },
     ]);
   } catch (error) {
     failure = error;
   }
   check(failure !== null, "a batch with an invalid create fails");
-  check(/type_id/.test(String(failure && failure.message)), "the error names the missing attribute", String(failure && failure.message));
+  check(/parent_id/.test(String(failure && failure.message)), "the error names the missing attribute", String(failure && failure.message));
   const leftover = await session.query(`select id from Sequence where id is "${orphan}"`);
   check(leftover.data.length === 0, "the failed batch's first create was rolled back");
 
@@ -105,6 +105,22 @@ async function main() {
   // Denormalized responses (ensureSerializableResponse) are plain, fully expanded objects.
   const plain = await session.query(`select name, parent.name from Task where id is "${ids.light}"`, { ensureSerializableResponse: true });
   check(plain.data[0].parent.name === "SQ100_SH010", "denormalized query expands references");
+
+  // Custom attributes: a value is updated as ContextCustomAttributeValue [configuration_id, entity_id],
+  // also one the shot never had set (every entity has a value for each of its attributes).
+  const fstart = (await session.query('select id from CustomAttributeConfiguration where key is "fstart"')).data[0];
+  await session.update("ContextCustomAttributeValue", [fstart.id, ids.shot], { value: 1009 });
+  const attributes = (await session.query(`select custom_attributes from Shot where id is "${ids.shot}"`)).data[0].custom_attributes;
+  const values = Object.fromEntries(attributes.map((a) => [a.key, a.value]));
+  check(values.fstart === 1009 && values.fend === 1100, "custom attributes: a set value and a default read back", values);
+  const fast = await session.query('select id from Shot where custom_attributes any (key is "fstart" and value > 1001)');
+  check(fast.data.some((s) => s.id === ids.shot), "custom attributes: a query compares values as numbers");
+
+  // Aggregates need the strict API.
+  const strict = new Session(server, user, key, { autoConnectEventHub: false, strictApi: true });
+  await strict.initializing;
+  const counts = await strict.query(`select count(id) from Task where project_id is "${ids.project}" group by project_id`);
+  check(counts.data.length === 1 && counts.data[0].count_id === 2, "aggregates: count(id) group by under the strict API", counts.data);
 
   // Delete the project: its whole subtree goes with it.
   await session.delete("Project", [ids.project]);

@@ -102,9 +102,10 @@ Describe 'Get-or-create with -IdentifyingProperty' {
         $updated = New-FtrackEntity Sequence @{ name = 'SQ1'; parent = $project; description = 'two' } -IdentifyingProperty name, parent
         $updated.id | Should -Be $first.id
         (Invoke-FtrackQuery "select description from Sequence where id is '$($first.id)'").description | Should -Be 'two'
-        New-FtrackEntity Sequence @{ name = 'dup'; parent = $project } | Out-Null
-        New-FtrackEntity Sequence @{ name = 'dup'; parent = $project } | Out-Null
-        New-FtrackEntity Sequence @{ name = 'dup'; parent = $project } -IdentifyingProperty name, parent -ErrorVariable err -ErrorAction SilentlyContinue
+        # Siblings' names are unique (as on a real server): two sequences share a description instead.
+        New-FtrackEntity Sequence @{ name = 'dup1'; description = 'dup'; parent = $project } | Out-Null
+        New-FtrackEntity Sequence @{ name = 'dup2'; description = 'dup'; parent = $project } | Out-Null
+        New-FtrackEntity Sequence @{ name = 'dup3'; description = 'dup'; parent = $project } -IdentifyingProperty description, parent -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'Ftrack.AmbiguousMatch,Ftrack.Cmdlets.NewFtrackEntityCommand'
     }
 }

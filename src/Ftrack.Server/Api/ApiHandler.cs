@@ -66,7 +66,9 @@ internal sealed class ApiHandler
             if (body.Error != null)
                 return Error(body.Error, strict ? body.Error.StrictStatus : 200, headers, body.CloseConnection);
             using var document = RequestJson.Parse(body.Body);
-            var result = await _executor.ExecuteAsync(document.RootElement, _credentials.UserId, denormalize);
+            var host = request.Header("Host");
+            var result = await _executor.ExecuteAsync(document.RootElement, _credentials.UserId, denormalize,
+                new BatchExecutor.RequestInfo(strict, string.IsNullOrEmpty(host) ? null : "http://" + host));
             return new ApiResponse(200, result, headers);
         }
         catch (FtrackError error)

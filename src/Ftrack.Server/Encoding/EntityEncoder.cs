@@ -52,7 +52,8 @@ internal sealed class EntityEncoder
         record.BeingWritten = false;
     }
 
-    private void WriteValue(Utf8JsonWriter writer, EntityType owner, string name, object? value)
+    /// <summary>One attribute value of an entity of <paramref name="owner"/>'s type: scalar, reference, collection or link.</summary>
+    public void WriteValue(Utf8JsonWriter writer, EntityType owner, string name, object? value)
     {
         switch (value)
         {

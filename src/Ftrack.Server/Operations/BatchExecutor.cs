@@ -20,12 +20,18 @@ namespace Ftrack.Server.Operations;
 internal sealed class BatchExecutor
 {
     /// <summary>
+    /// What an action may need of the HTTP request: whether the client asked for the strict API
+    /// (aggregates need it) and the server's base URL as the client reached it (widget URLs).
+    /// </summary>
+    public sealed record RequestInfo(bool Strict, string? ServerUrl);
+
+    /// <summary>
     /// A plain dotted version: clients parse it (the Python client compares it with a minimum via
     /// LooseVersion; stricter parsers reject suffixes). "local_server" tells this server apart.
     /// </summary>
     public const string ServerVersion = "4.13.0";
 
-    private static readonly HashSet<string> WriteActions = ["create", "update", "delete"];
+    private static readonly HashSet<string> WriteActions = ["create", "update", "delete", "reset_remote"];
 
     private readonly Database _database;
     private readonly ServedSchemas _schemas;
@@ -41,8 +47,9 @@ internal sealed class BatchExecutor
     }
 
     /// <summary>Executes the batch and returns the JSON array of results; throws <see cref="FtrackError"/> on failure.</summary>
-    public async Task<byte[]> ExecuteAsync(JsonElement operations, string? userId, bool denormalize)
+    public async Task<byte[]> ExecuteAsync(JsonElement operations, string? userId, bool denormalize, RequestInfo? request = null)
     {
+        request ??= new RequestInfo(Strict: false, ServerUrl: null);
         if (operations.ValueKind != JsonValueKind.Array)
             throw FtrackError.Validation("The request body must be a list of operations.");
         var writes = operations.EnumerateArray().Any(o => o.ValueKind == JsonValueKind.Object
@@ -52,7 +59,7 @@ internal sealed class BatchExecutor
             await _database.WriteLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            return Execute(operations, userId, denormalize, writes);
+            return Execute(operations, userId, denormalize, writes, request);
         }
         finally
         {
@@ -61,7 +68,7 @@ internal sealed class BatchExecutor
         }
     }
 
-    private byte[] Execute(JsonElement operations, string? userId, bool denormalize, bool writes)
+    private byte[] Execute(JsonElement operations, string? userId, bool denormalize, bool writes, RequestInfo request)
     {
         using var connection = _database.Open();
         // Writers take the write lock up front (BEGIN IMMEDIATE); readers get a consistent snapshot.
@@ -71,7 +78,8 @@ internal sealed class BatchExecutor
         var encoder = new EntityEncoder(denormalize);
         // Page cursors only from committed data: a write batch may still roll back.
         var loader = new EntityLoader(commands, _database.Model, map, writes ? null : _cursors);
-        var writer = new EntityWriter(_database.Model, commands, map, userId);
+        var writer = new EntityWriter(_database.Model, commands, map, userId, loader);
+        var actions = new ServerActions(_database.Model, commands, writer, userId);
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -82,7 +90,7 @@ internal sealed class BatchExecutor
                 var (action, entityType) = Describe(operation);
                 try
                 {
-                    Run(operation, action, json, loader, writer, encoder);
+                    Run(operation, action, json, commands, loader, writer, actions, encoder, request);
                 }
                 catch (FtrackError error)
                 {
@@ -114,7 +122,8 @@ internal sealed class BatchExecutor
         return (action, type);
     }
 
-    private void Run(JsonElement operation, string action, Utf8JsonWriter json, EntityLoader loader, EntityWriter writer, EntityEncoder encoder)
+    private void Run(JsonElement operation, string action, Utf8JsonWriter json, PreparedCommands commands, EntityLoader loader, EntityWriter writer,
+        ServerActions actions, EntityEncoder encoder, RequestInfo request)
     {
         if (operation.ValueKind != JsonValueKind.Object)
             throw FtrackError.Validation("Each operation must be an object with an \"action\".");
@@ -140,6 +149,11 @@ internal sealed class BatchExecutor
             {
                 var expression = RequiredString(operation, "expression");
                 var parsed = QueryParser.Parse(expression);
+                if (parsed.IsAggregate)
+                {
+                    AggregateQuery.Write(json, commands, _database.Model, parsed, expression, request.Strict);
+                    return;
+                }
                 var records = loader.Query(parsed, out var next);
                 json.WriteStartObject();
                 json.WriteString("action", "query");
@@ -182,8 +196,9 @@ internal sealed class BatchExecutor
                 {
                     if (!record.Values.TryGetValue(name, out var value))
                         continue;
+                    // A collection set by the update comes back as its members, so a client's copy is current.
                     json.WritePropertyName(name);
-                    ValueCodec.Write(json, value, record.Type.Attributes[name].ScalarType);
+                    encoder.WriteValue(json, record.Type, name, value);
                 }
                 json.WriteEndObject();
                 json.WriteEndObject();
@@ -200,8 +215,14 @@ internal sealed class BatchExecutor
                 json.WriteEndObject();
                 return;
             }
+            case "reset_remote":
+                actions.ResetRemote(operation, json);
+                return;
+            case "get_widget_url":
+                actions.WidgetUrl(operation, json, request.ServerUrl);
+                return;
             default:
-                throw new FtrackError("ServerError", $"Invalid action \"{action}\": this local server supports query_server_information, query_schemas, query, create, update and delete.", 400);
+                throw new FtrackError("ServerError", $"Invalid action \"{action}\": this local server supports query_server_information, query_schemas, query, create, update, delete, reset_remote and get_widget_url.", 400);
         }
     }
 

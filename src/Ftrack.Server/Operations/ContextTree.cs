@@ -67,6 +67,27 @@ internal sealed class ContextTree
             expected = ProjectBelow(parentId, type, Name("parent_id"));
         }
         RefuseOtherProject(type, values, Name, expected);
+        var renamed = values.TryGetValue("name", out var name) && !Equals(name, stored["name"]);
+        var moved = values.TryGetValue("parent_id", out var newParent) && !Equals(newParent, stored["parent_id"]);
+        if (renamed || moved)
+            RefuseDuplicateName(type, id, values.GetValueOrDefault("parent_id", stored["parent_id"]) as string, values.GetValueOrDefault("name", stored["name"]) as string);
+    }
+
+    /// <summary>Siblings have different names (a new context's parent and name are set by now).</summary>
+    public void RefuseDuplicateName(EntityType type, Dictionary<string, object?> values) =>
+        RefuseDuplicateName(type, values.GetValueOrDefault("id") as string, values.GetValueOrDefault("parent_id") as string, values.GetValueOrDefault("name") as string);
+
+    /// <summary>
+    /// A real server refuses two contexts of one name below one parent (two "compositing" tasks on a
+    /// shot) with a DuplicateEntryError. Projects have no parent: their names are not compared here.
+    /// </summary>
+    private void RefuseDuplicateName(EntityType type, string? id, string? parentId, string? name)
+    {
+        if (parentId == null || name == null)
+            return;
+        if (_commands.Get("SELECT id FROM context WHERE parent_id = $0 AND name = $1 AND id IS NOT $2 LIMIT 1", parentId, name, id).ExecuteScalar() is string sibling)
+            throw new FtrackError("DuplicateEntryError",
+                $"A {type.Name} cannot be named \"{FtrackError.Shorten(name)}\": its parent {parentId} has a child of that name already ({sibling}). Siblings' names are unique.", 409);
     }
 
     private static void RefuseProjectParent(Dictionary<string, object?> values, Func<string, string> name)

@@ -30,15 +30,30 @@ internal sealed class CreateDefaults
     {
         // A project is its own project; other contexts have theirs from the tree (ContextTree.Place).
         ["Project"] = [("project_id", true, (_, v) => v["id"]), ("status", false, (_, _) => "active"), ("full_name", false, (_, v) => v.GetValueOrDefault("name"))],
-        ["TypedContext"] = [("status_id", true, (d, v) => d.FirstStatus(v.GetValueOrDefault("project_id") as string))],
+        ["TypedContext"] = [("status_id", true, (d, v) => d.FirstStatus(v.GetValueOrDefault("project_id") as string, v.GetValueOrDefault("object_type_id") as string))],
+        ["Task"] = [("type_id", true, (d, v) => d.FirstTaskType(v.GetValueOrDefault("project_id") as string))],
         ["AssetVersion"] =
         [
-            ("user_id", false, CurrentUser), ("date", false, Now), ("status_id", true, (d, _) => d.FirstStatus(null)),
+            ("user_id", false, CurrentUser), ("date", false, Now), ("status_id", true, (d, _) => d.FirstStatus(null, null)),
             ("version", true, (d, v) => v.GetValueOrDefault("asset_id") is string asset ? d.NextVersion(asset) : null),
         ],
+        // A component is a file unless it says otherwise (FileComponent, SequenceComponent, ... say so).
+        ["Component"] = [("system_type", true, (_, _) => "file")],
         ["Note"] = [("user_id", false, CurrentUser), ("date", false, Now)],
         ["Timelog"] = [("user_id", false, CurrentUser)],
-        ["User"] = [("is_active", false, False), ("is_otp_enabled", false, False), ("is_totp_enabled", false, False), ("require_details_update", false, False)],
+        // The Python client's start_timer sends user, context, name and comment: the timer starts now.
+        ["Timer"] = [("user_id", false, CurrentUser), ("start", false, Now)],
+        ["Job"] = [("user_id", false, CurrentUser)],
+        ["List"] = [("user_id", false, CurrentUser), ("date", false, Now)],
+        // A user created without a username gets a unique one (the Python client's session.create('User')).
+        ["User"] =
+        [
+            ("username", true, (_, v) => v["id"]), ("is_active", false, False), ("is_otp_enabled", false, False), ("is_totp_enabled", false, False),
+            ("require_details_update", false, False),
+        ],
+        // ftrack's documentation creates boolean and date attributes without a config.
+        ["CustomAttributeConfiguration"] = [("config", true, (_, _) => "{}")],
+        ["CustomAttributeLinkConfiguration"] = [("config", true, (_, _) => "{}")],
     };
 
     /// <summary>Schema defaults per type, parsed once: (column, value, whether it is a new "{uid}").</summary>
@@ -47,6 +62,7 @@ internal sealed class CreateDefaults
     private readonly PreparedCommands _commands;
     private readonly string? _userId;
     private readonly Dictionary<string, string?> _firstStatus = new();
+    private readonly Dictionary<string, string?> _firstTaskType = new();
 
     public CreateDefaults(PreparedCommands commands, string? userId)
     {
@@ -97,17 +113,37 @@ internal sealed class CreateDefaults
             return defaults.ToArray();
         });
 
-    /// <summary>The first status of the project's task workflow, else the first status there is.</summary>
-    private string? FirstStatus(string? projectId)
+    /// <summary>
+    /// A new typed context's first status: the first of its object type's statuses in the project's
+    /// schema (a Shot's, an AssetBuild's), else of the project's task workflow, else the first there is.
+    /// </summary>
+    private string? FirstStatus(string? projectId, string? objectTypeId)
     {
-        if (_firstStatus.TryGetValue(projectId ?? "", out var cached))
+        var cacheKey = projectId + "/" + objectTypeId;
+        if (_firstStatus.TryGetValue(cacheKey, out var cached))
             return cached;
         var status = projectId == null ? null : _commands.Get(
+            "SELECT s.id FROM context p JOIN schema sc ON sc.project_schema_id = p.project_schema_id AND sc.type_id = $1 JOIN schema_status ss ON ss.schema_id = sc.id JOIN status s ON s.id = ss.status_id WHERE p.id = $0 ORDER BY ss.sort, s.sort LIMIT 1",
+            projectId, objectTypeId).ExecuteScalar() as string;
+        status ??= projectId == null ? null : _commands.Get(
             "SELECT s.id FROM context p JOIN project_schema ps ON ps.id = p.project_schema_id JOIN workflow_schema_status ws ON ws.workflow_schema_id = ps.task_workflow_schema_id JOIN status s ON s.id = ws.status_id WHERE p.id = $0 ORDER BY s.sort LIMIT 1",
             projectId).ExecuteScalar() as string;
         status ??= _commands.Get("SELECT id FROM status ORDER BY sort LIMIT 1").ExecuteScalar() as string;
-        _firstStatus[projectId ?? ""] = status;
+        _firstStatus[cacheKey] = status;
         return status;
+    }
+
+    /// <summary>A task created without a type gets the first of its project's task types (a real server fills it in).</summary>
+    private string? FirstTaskType(string? projectId)
+    {
+        if (_firstTaskType.TryGetValue(projectId ?? "", out var cached))
+            return cached;
+        var type = projectId == null ? null : _commands.Get(
+            "SELECT t.id FROM context p JOIN project_schema ps ON ps.id = p.project_schema_id JOIN task_type_schema_type tt ON tt.task_type_schema_id = ps.task_type_schema_id JOIN type t ON t.id = tt.type_id WHERE p.id = $0 ORDER BY t.sort LIMIT 1",
+            projectId).ExecuteScalar() as string;
+        type ??= _commands.Get("SELECT id FROM type ORDER BY sort LIMIT 1").ExecuteScalar() as string;
+        _firstTaskType[projectId ?? ""] = type;
+        return type;
     }
 
     /// <summary>Versions of an asset are numbered 1, 2, ... in the order they are created.</summary>

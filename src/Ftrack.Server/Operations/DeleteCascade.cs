@@ -12,8 +12,10 @@ namespace Ftrack.Server.Operations;
 /// naming a row that is gone. Three rules, in this order:
 /// <list type="bullet">
 /// <item>Owned rows go with their owner: a context's subtree, timelogs, appointments and assets;
-/// an asset's versions, a version's components, a component's locations, a note's replies; the
-/// notes and metadata of any deleted entity; link rows (a status in a workflow) with either end.</item>
+/// an asset's versions, a version's components, a component's locations, a note's replies and
+/// recipients, a user's timer, a project's lists and custom attribute configurations; the notes,
+/// metadata, custom attribute values, custom attribute links and list entries of any deleted
+/// entity; link rows (a status in a workflow, a version's dependencies) with either end.</item>
 /// <item>An optional reference (not required by the schema) is cleared: a version's task, a
 /// thumbnail, a note's category, a timelog's user.</item>
 /// <item>A required reference refuses the delete (a Status used by tasks), as a database with
@@ -29,12 +31,33 @@ internal sealed class DeleteCascade
         ("context", "timelog", "context_id"), ("context", "appointment", "context_id"), ("context", "asset", "context_id"),
         ("asset", "asset_version", "asset_id"), ("asset_version", "component", "version_id"),
         ("component", "component_location", "component_id"), ("location", "component_location", "location_id"),
-        ("note", "note", "in_reply_to_id"),
+        ("note", "note", "in_reply_to_id"), ("resource", "timer", "user_id"), ("context", "list", "project_id"),
+        ("project_schema", "schema", "project_schema_id"), ("object_type", "schema", "type_id"), ("project_schema", "project_schema_override", "project_schema_id"),
+        // Configurations of a project or of an object type, and everything hanging on them.
+        ("context", "custom_attribute_configuration", "project_id"), ("object_type", "custom_attribute_configuration", "object_type_id"),
+        ("custom_attribute_link_configuration", "custom_attribute_link", "configuration_id"), ("list", "list_object", "list_id"),
+        ("context", "typed_context_link", "from_id"), ("context", "typed_context_link", "to_id"),
+        ("asset_version", "asset_version_link", "from_id"), ("asset_version", "asset_version_link", "to_id"),
         // Link rows mean nothing without either end.
         ("project_schema", "project_schema_object_type", "project_schema_id"), ("object_type", "project_schema_object_type", "object_type_id"),
         ("workflow_schema", "workflow_schema_status", "workflow_schema_id"), ("status", "workflow_schema_status", "status_id"),
         ("task_type_schema", "task_type_schema_type", "task_type_schema_id"), ("type", "task_type_schema_type", "type_id"),
-        ("note", "note_label_link", "note_id"), ("note_label", "note_label_link", "label_id"),
+        ("note", "note_label_link", "note_id"), ("note_category", "note_label_link", "label_id"),
+        ("note", "recipient", "note_id"), ("resource", "recipient", "resource_id"),
+        ("note", "note_component", "note_id"), ("component", "note_component", "component_id"),
+        ("job", "job_component", "job_id"), ("component", "job_component", "component_id"),
+        ("schema", "schema_status", "schema_id"), ("status", "schema_status", "status_id"),
+        ("schema", "schema_type", "schema_id"), ("type", "schema_type", "type_id"),
+    ];
+
+    /// <summary>
+    /// Rows that name an entity of any type by its id alone (no foreign key of one table), each
+    /// deleted with any entity it names: (table, column).
+    /// </summary>
+    private static readonly (string Table, string Column)[] ByAnyEntity =
+    [
+        ("metadata", "parent_id"), (CustomAttributeStore.StoreTable, "entity_id"), (CustomAttributeStore.StoreTable, "configuration_id"),
+        ("custom_attribute_link", "from_id"), ("custom_attribute_link", "to_id"), ("list_object", "entity_id"),
     ];
 
     private readonly EntityModel _model;
@@ -73,7 +96,12 @@ internal sealed class DeleteCascade
         foreach (var (owner, table, column) in Ownership.Where(o => doomed.ContainsKey(o.Owner) && _model.Tables[o.Table].PrimaryKey.Count > 1))
             _commands.Get($"DELETE FROM \"{table}\" WHERE {Database.Quote(column)} IN (SELECT value FROM json_each($0))", Json(doomed[owner])).ExecuteNonQuery();
         var all = Json(doomed.Values.SelectMany(ids => ids));
-        _commands.Get("DELETE FROM metadata WHERE parent_id IN (SELECT value FROM json_each($0))", all).ExecuteNonQuery();
+        foreach (var (table, column) in ByAnyEntity)
+            _commands.Get($"DELETE FROM \"{table}\" WHERE {Database.Quote(column)} IN (SELECT value FROM json_each($0))", all).ExecuteNonQuery();
+        // Links that are no served type (a context's scopes, a configuration's security roles) go with either end.
+        foreach (var link in _model.Types.Values.SelectMany(t => t.Attributes.Values)
+                     .Where(a => a.Shape == CollectionShape.LinkTable && !_model.Tables.ContainsKey(a.LinkTable!)).DistinctBy(a => a.LinkTable))
+            _commands.Get($"DELETE FROM {Database.Quote(link.LinkTable!)} WHERE {Database.Quote(link.LinkSourceColumn!)} IN (SELECT value FROM json_each($0)) OR {Database.Quote(link.LinkTargetColumn!)} IN (SELECT value FROM json_each($0))", all).ExecuteNonQuery();
         foreach (var (table, ids) in doomed)
             _commands.Get($"DELETE FROM \"{table}\" WHERE id IN (SELECT value FROM json_each($0))", Json(ids)).ExecuteNonQuery();
         if (doomed.TryGetValue("context", out var contexts))
@@ -120,7 +148,8 @@ internal sealed class DeleteCascade
     {
         var clear = new List<(TableDef, string, string)>();
         var seen = new HashSet<(string Table, string Column)>();
-        foreach (var holder in _model.Types.Values)
+        // Views hold no rows of their own: what they show of doomed entities goes with them.
+        foreach (var holder in _model.Types.Values.Where(t => !t.Table.IsView))
         {
             foreach (var key in holder.ForeignKeys)
             {

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using Ftrack.Server.Api;
 using Ftrack.Server.Encoding;
+using Ftrack.Server.Query;
 using Ftrack.Server.Schema;
 using Ftrack.Server.Storage;
 using Microsoft.Data.Sqlite;
@@ -12,8 +13,9 @@ namespace Ftrack.Server.Operations;
 
 /// <summary>
 /// Creates, updates and deletes entities inside the request's transaction, enforcing what the
-/// schema says (types, required, immutable, references that exist). Defaults, the context tree
-/// and the delete cascade are their own classes; this one decides what is written.
+/// schema says (types, required, immutable, references that exist). Defaults, the context tree,
+/// collections, custom attributes, the rules of single types and the delete cascade are their
+/// own classes; this one decides what is written.
 /// </summary>
 internal sealed class EntityWriter
 {
@@ -25,16 +27,35 @@ internal sealed class EntityWriter
     private readonly ContextTree _tree;
     private readonly CreateDefaults _defaults;
     private readonly DeleteCascade _cascade;
+    private readonly EntityLoader _loader;
+    private readonly CollectionWriter _collections;
+    private readonly CustomAttributeValues _values;
+    private readonly CustomAttributeConfigurations _configurations;
+    private readonly EntityRules _rules;
 
-    public EntityWriter(EntityModel model, PreparedCommands commands, ResponseIdentityMap map, string? userId)
+    public EntityWriter(EntityModel model, PreparedCommands commands, ResponseIdentityMap map, string? userId, EntityLoader loader)
     {
         _model = model;
         _commands = commands;
         _map = map;
+        _loader = loader;
         _tree = new ContextTree(commands);
         _defaults = new CreateDefaults(commands, userId);
         _cascade = new DeleteCascade(model, commands, _tree, userId);
+        _collections = new CollectionWriter(model, commands, this);
+        _values = new CustomAttributeValues(commands);
+        _configurations = new CustomAttributeConfigurations(commands);
+        _rules = new EntityRules(commands);
     }
+
+    /// <summary>
+    /// Data properties in the order they are applied: a reference after its key column, so when a
+    /// client sends both (the Python client sends <c>priority</c> and the schema's default
+    /// <c>priority_id</c>) the reference wins, as on a real server.
+    /// </summary>
+    private static IEnumerable<JsonProperty> InApplyOrder(EntityType type, JsonElement data) =>
+        data.EnumerateObject().Where(p => p.Name != "__entity_type__")
+            .OrderBy(p => type.Attributes.GetValueOrDefault(p.Name)?.Kind == AttributeKind.Reference ? 1 : 0);
 
     public EntityRecord Create(EntityType type, JsonElement data)
     {
@@ -42,14 +63,13 @@ internal sealed class EntityWriter
             throw FtrackError.Validation($"\"{type.Name}\" cannot be created directly; create one of its concrete types.");
         if (data.ValueKind != JsonValueKind.Object)
             throw FtrackError.Validation("entity_data must be an object.");
+        if (type.Table.IsView)
+            return _loader.LoadByKey(type, _values.Set(type, null, data), type.Attributes.Values.Where(a => a.Kind == AttributeKind.Scalar).Select(a => a.Name))!;
         var values = new Dictionary<string, object?>();
         var given = new Dictionary<string, string>();
-        foreach (var property in data.EnumerateObject())
-        {
-            if (property.Name == "__entity_type__")
-                continue;
-            Assign(type, property.Name, property.Value, values, given, isUpdate: false);
-        }
+        var collections = new List<(AttributeDef Attribute, JsonElement Value)>();
+        foreach (var property in InApplyOrder(type, data))
+            Assign(type, property.Name, property.Value, values, given, collections);
         EnsureKindKept(type, values, given, type.Classifiers.ToDictionary(c => c.Column, c => (object?)c.Value));
         // Before the defaults: a new context's first status comes from the project its parent gives it.
         if (type.IsContext)
@@ -57,6 +77,11 @@ internal sealed class EntityWriter
         _defaults.Apply(type, values);
         ValidateRequired(type, values);
         ValidateReferences(type, values);
+        if (type.IsContext)
+            _tree.RefuseDuplicateName(type, values);
+        if (type.Name == "CustomAttributeConfiguration")
+            _configurations.CheckCreate(values);
+        _rules.CheckCreate(type, values);
         var keyValues = type.PrimaryKey.Select(k => values.GetValueOrDefault(type.Attributes[k].Column!)).ToArray();
         if (keyValues.Any(k => k == null))
             throw FtrackError.Validation($"The primary key of \"{type.Name}\" must be set.");
@@ -83,7 +108,19 @@ internal sealed class EntityWriter
             if (value != null || type.AlwaysProjected.Contains(attribute.Name))
                 record.Values[attribute.Name] = value;
         }
+        WriteCollections(type, keyValues, collections);
         return record;
+    }
+
+    /// <summary>Collections set by a create or update, once the owner is written.</summary>
+    private void WriteCollections(EntityType type, object?[] keyValues, List<(AttributeDef Attribute, JsonElement Value)> collections)
+    {
+        foreach (var (attribute, value) in collections)
+        {
+            if (keyValues.Length != 1)
+                throw FtrackError.Validation($"Collection \"{attribute.Name}\" of {type.Name} cannot be set.");
+            _collections.Write(type, (string)keyValues[0]!, attribute, value);
+        }
     }
 
     /// <summary>Applies an update; returns the changed attribute names.</summary>
@@ -92,27 +129,30 @@ internal sealed class EntityWriter
         if (data.ValueKind != JsonValueKind.Object)
             throw FtrackError.Validation("entity_data must be an object.");
         var keyValues = ReadKey(type, key);
+        if (type.Table.IsView)
+            return (_values.Set(type, keyValues, data), data.TryGetProperty("value", out _) ? ["value"] : []);
         // The rules are those of the row's own type, also when it is updated through a supertype.
         var stored = Find(type, keyValues);
         type = stored.Type;
         var values = new Dictionary<string, object?>();
         var given = new Dictionary<string, string>();
         var changed = new List<string>();
-        foreach (var property in data.EnumerateObject())
+        var collections = new List<(AttributeDef Attribute, JsonElement Value)>();
+        foreach (var property in InApplyOrder(type, data))
         {
-            if (property.Name == "__entity_type__")
-                continue;
             if (type.PrimaryKey.Contains(property.Name) && property.Value.ValueKind == JsonValueKind.String
                 && property.Value.GetString() == keyValues[type.PrimaryKey.IndexOf(property.Name)]?.ToString())
                 continue;
             if (type.Immutable.Contains(property.Name))
                 throw FtrackError.Validation($"Attribute \"{property.Name}\" of \"{type.Name}\" is immutable and cannot be updated.");
-            var attribute = Assign(type, property.Name, property.Value, values, given, isUpdate: true);
+            var attribute = Assign(type, property.Name, property.Value, values, given, collections);
             changed.Add(attribute.Kind == AttributeKind.Reference ? ScalarNameOf(type, attribute.Column!) : attribute.Name);
         }
         EnsureKindKept(type, values, given, stored.Values.Where(v => type.Table.ClassifierColumns.Contains(v.Key)).ToDictionary());
         if (type.IsContext)
             _tree.CheckUpdate(type, (string)keyValues[0]!, stored.Values, values, given);
+        if (type.Name == "CustomAttributeConfiguration")
+            _configurations.CheckUpdate((string)keyValues[0]!, values);
         foreach (var (column, value) in values)
         {
             var attribute = type.Attributes.Values.FirstOrDefault(a => a.Kind == AttributeKind.Scalar && a.Column == column);
@@ -121,19 +161,28 @@ internal sealed class EntityWriter
         }
         ValidateReferences(type, values);
         if (values.Count == 0)
+        {
+            WriteCollections(type, keyValues, collections);
             return (keyValues, changed);
+        }
         var columns = values.Keys.ToList();
         var set = string.Join(", ", columns.Select((c, i) => $"{Database.Quote(c)} = ${i}"));
         var where = string.Join(" AND ", type.Table.PrimaryKey.Select((k, i) => $"{Database.Quote(k)} = ${columns.Count + i}"));
         _commands.Get($"UPDATE {type.Table.Quoted} SET {set} WHERE {where}", columns.Select(c => values[c]).Concat(keyValues).ToArray()).ExecuteNonQuery();
         if (type.IsContext && values.TryGetValue("parent_id", out var newParent) && !Equals(newParent, stored.Values["parent_id"]))
             _tree.Move((string)keyValues[0]!, (string)newParent!);
+        WriteCollections(type, keyValues, collections);
         return (keyValues, changed.Distinct().ToList());
     }
 
     public void Delete(EntityType type, JsonElement key)
     {
         var keyValues = ReadKey(type, key);
+        if (type.Table.IsView)
+        {
+            _values.Clear(type, keyValues);
+            return;
+        }
         Find(type, keyValues);
         // Deleted rows must not be taken for existing by later operations of the batch.
         _existing.Clear();
@@ -144,8 +193,10 @@ internal sealed class EntityWriter
     /// <summary>
     /// Sets a stored value from a JSON attribute value; <paramref name="given"/> remembers which
     /// attribute name the client used for the column (parent or parent_id), so errors name it.
+    /// Collections are written once the entity is (<see cref="WriteCollections"/>).
     /// </summary>
-    private AttributeDef Assign(EntityType type, string name, JsonElement value, Dictionary<string, object?> values, Dictionary<string, string> given, bool isUpdate)
+    private AttributeDef Assign(EntityType type, string name, JsonElement value, Dictionary<string, object?> values, Dictionary<string, string> given,
+        List<(AttributeDef Attribute, JsonElement Value)> collections)
     {
         if (!type.Attributes.TryGetValue(name, out var attribute))
             throw FtrackError.Validation($"Unknown attribute \"{name}\" on entity type \"{type.Name}\".");
@@ -159,10 +210,9 @@ internal sealed class EntityWriter
             case AttributeKind.Reference:
                 values[attribute.Column!] = ReferenceKey(attribute, value);
                 break;
-            case AttributeKind.Collection when value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 0 && !isUpdate:
-                break;
             case AttributeKind.Collection:
-                throw FtrackError.Validation($"Collection \"{name}\" of \"{type.Name}\" cannot be set directly: create or update its members instead.");
+                collections.Add((attribute, value));
+                break;
             case AttributeKind.Computed:
                 throw FtrackError.Validation($"Attribute \"{name}\" of \"{type.Name}\" is computed and cannot be set.");
             default:
@@ -261,12 +311,16 @@ internal sealed class EntityWriter
     {
         var columns = type.Table.ClassifierColumns.ToList();
         if (type.IsContext)
-            columns.AddRange(["parent_id", "project_id"]);
+            columns.AddRange(["parent_id", "project_id", "name"]);
         var where = string.Join(" AND ", type.Table.PrimaryKey.Select((k, i) => $"{Database.Quote(k)} = ${i}"));
-        var filter = string.Concat(type.Classifiers.Select((c, i) => $" AND {Database.Quote(c.Column)} = ${keyValues.Length + i}"));
+        var values = keyValues.ToList();
+        var filter = type.RowFilter(type.Table.Quoted, value =>
+        {
+            values.Add(value);
+            return "$" + (values.Count - 1);
+        });
         var select = columns.Count == 0 ? "1" : string.Join(", ", columns.Select(Database.Quote));
-        using var reader = _commands.Get($"SELECT {select} FROM {type.Table.Quoted} WHERE {where}{filter}",
-            keyValues.Concat(type.Classifiers.Select(c => (object?)c.Value)).ToArray()).ExecuteReader();
+        using var reader = _commands.Get($"SELECT {select} FROM {type.Table.Quoted} WHERE {where} AND {filter}", values.ToArray()).ExecuteReader();
         if (!reader.Read())
             throw FtrackError.NotFound($"No {type.Name} found with key {Describe(keyValues)}.");
         var row = columns.Select((_, i) => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray();

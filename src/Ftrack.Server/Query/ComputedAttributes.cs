@@ -34,6 +34,8 @@ internal static class ComputedAttributes
     [
         new("link", t => t.IsContext, Link, FilterExpression: LinkText),
         new("_link", t => t.IsContext, Link, FilterExpression: LinkText),
+        new("link", t => t.Name == "AssetVersion", VersionLink),
+        new("_link", t => t.Name == "AssetVersion", VersionLink),
         new("time_logged", t => t.IsContext, (sql, rows) => TimeLogged(sql, rows).Select(total => (object?)total).ToArray()),
         new("bid_time_logged_difference", t => t.IsContext, BidTimeLoggedDifference, NeedsColumn: "bid"),
         new("is_latest_version", t => t.Name == "AssetVersion", IsLatestVersion),
@@ -57,18 +59,47 @@ internal static class ComputedAttributes
     /// <summary>The contexts from the project down to each row, as {id, name, type} items.</summary>
     private static object?[] Link(PreparedCommands sql, IReadOnlyList<ComputedRow> rows)
     {
-        var links = new Dictionary<string, List<LinkItem>>();
-        using (var reader = sql.Get($"SELECT c.descendant_id, a.id, a.name, a.context_type FROM {Database.ClosureTable} c JOIN context a ON a.id = c.ancestor_id WHERE c.descendant_id IN (SELECT value FROM json_each($0)) ORDER BY c.descendant_id, c.depth DESC", KeysOf(rows)).ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                var owner = reader.GetString(0);
-                if (!links.TryGetValue(owner, out var list))
-                    links[owner] = list = new List<LinkItem>();
-                list.Add(new LinkItem(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) || reader.GetString(3) != "show" ? "TypedContext" : "Project"));
-            }
-        }
+        var links = ContextLinks(sql, KeysOf(rows));
         return rows.Select(r => (object?)(links.GetValueOrDefault(r.Key) ?? new List<LinkItem>())).ToArray();
+    }
+
+    /// <summary>The links of contexts (a JSON array of their ids), by context.</summary>
+    private static Dictionary<string, List<LinkItem>> ContextLinks(PreparedCommands sql, string contextIds)
+    {
+        var links = new Dictionary<string, List<LinkItem>>();
+        using var reader = sql.Get($"SELECT c.descendant_id, a.id, a.name, a.context_type FROM {Database.ClosureTable} c JOIN context a ON a.id = c.ancestor_id WHERE c.descendant_id IN (SELECT value FROM json_each($0)) ORDER BY c.descendant_id, c.depth DESC", contextIds).ExecuteReader();
+        while (reader.Read())
+        {
+            var owner = reader.GetString(0);
+            if (!links.TryGetValue(owner, out var list))
+                links[owner] = list = new List<LinkItem>();
+            list.Add(new LinkItem(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) || reader.GetString(3) != "show" ? "TypedContext" : "Project"));
+        }
+        return links;
+    }
+
+    /// <summary>A version's link: its asset's context's link, then the asset, then the version ("v3").</summary>
+    private static object?[] VersionLink(PreparedCommands sql, IReadOnlyList<ComputedRow> rows)
+    {
+        var versions = new Dictionary<string, (string? AssetId, string? AssetName, long? Version, string? ContextId)>();
+        using (var reader = sql.Get("SELECT v.id, a.id, a.name, v.version, a.context_id FROM asset_version v LEFT JOIN asset a ON a.id = v.asset_id WHERE v.id IN (SELECT value FROM json_each($0))", KeysOf(rows)).ExecuteReader())
+            while (reader.Read())
+                versions[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+        var contexts = ContextLinks(sql, System.Text.Json.JsonSerializer.Serialize(versions.Values.Select(v => v.ContextId).OfType<string>().Distinct()));
+        return rows.Select(r =>
+        {
+            var link = new List<LinkItem>();
+            if (versions.TryGetValue(r.Key, out var version))
+            {
+                if (version.ContextId != null && contexts.TryGetValue(version.ContextId, out var above))
+                    link.AddRange(above);
+                if (version.AssetId != null)
+                    link.Add(new LinkItem(version.AssetId, version.AssetName, "Asset"));
+                link.Add(new LinkItem(r.Key, "v" + version.Version, "AssetVersion"));
+            }
+            return (object?)link;
+        }).ToArray();
     }
 
     /// <summary>"link like '%SQ010%SH010%'": the link compares as its names from the project down, joined by " / ".</summary>

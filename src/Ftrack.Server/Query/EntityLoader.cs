@@ -74,12 +74,12 @@ internal sealed class EntityLoader
         return rows.Select(r => r.Record).ToList();
     }
 
-    /// <summary>Loads the given attributes for already known entities (used for create results).</summary>
+    /// <summary>Loads the given attributes (or relations, as references) of one entity: the result of a write.</summary>
     public EntityRecord? LoadByKey(EntityType type, object?[] key, IEnumerable<string> attributes)
     {
         var node = new ProjectionNode(type);
         foreach (var attribute in attributes)
-            node.Attributes.Add(attribute);
+            node.AddPath(attribute);
         var columns = ColumnsFor(node);
         var where = string.Join(" AND ", type.PrimaryKey.Select((k, i) => $"m.{Database.Quote(type.Attributes[k].Column!)} = ${i}"));
         var rows = Read(_sql.Get($"SELECT {string.Join(", ", columns.Select(c => "m." + Database.Quote(c)))} FROM {type.Table.Quoted} m WHERE {where}", key), node, columns, hasOwner: false);
@@ -240,10 +240,15 @@ internal sealed class EntityLoader
         var columns = ColumnsFor(child);
         var select = string.Join(", ", columns.Select(c => "m." + Database.Quote(c)));
         // $0 is the owners' keys; the member filters' values follow.
-        var filters = target.Classifiers.Select(c => (c.Column, c.Value)).ToList();
+        var values = new List<object?> { JsonKeys(owners.Select(o => o.Record.Key)) };
+        string Parameter(string value)
+        {
+            values.Add(value);
+            return "$" + (values.Count - 1);
+        }
+        var filter = " AND " + target.RowFilter("m", Parameter);
         if (collection.MemberFilter is { } extra)
-            filters.Add(extra);
-        var filter = string.Concat(filters.Select((f, i) => $" AND m.{Database.Quote(f.Column)} = ${i + 1}"));
+            filter += $" AND m.{Database.Quote(extra.Column)} = {Parameter(extra.Value)}";
         var sql = collection.Shape switch
         {
             CollectionShape.ForeignKeyOnTarget =>
@@ -255,8 +260,7 @@ internal sealed class EntityLoader
             _ =>
                 $"SELECT {select}, c.ancestor_id FROM {Database.ClosureTable} c JOIN {target.Table.Quoted} m ON m.\"id\" = c.descendant_id WHERE c.ancestor_id IN (SELECT value FROM json_each($0)) AND c.depth > 0{filter} ORDER BY c.depth, m.rowid",
         };
-        var values = filters.Select(f => (object?)f.Value).Prepend(JsonKeys(owners.Select(o => o.Record.Key))).ToArray();
-        var members = Read(_sql.Get(sql, values), child, columns, hasOwner: true);
+        var members = Read(_sql.Get(sql, values.ToArray()), child, columns, hasOwner: true);
         var byOwner = new Dictionary<string, List<EntityRecord>>();
         foreach (var member in members)
         {

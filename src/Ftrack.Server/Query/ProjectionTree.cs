@@ -29,9 +29,12 @@ internal sealed class ProjectionNode
     {
         var root = new ProjectionNode(type);
         foreach (var path in projections.Count > 0 ? projections : type.DefaultProjections)
-            root.Add(path.Split('.'), 0, path);
+            root.AddPath(path);
         return root;
     }
+
+    /// <summary>Adds one projection path (a relation at its end is loaded with its default projections).</summary>
+    public void AddPath(string path) => Add(path.Split('.'), 0, path);
 
     private void Add(string[] segments, int index, string path)
     {

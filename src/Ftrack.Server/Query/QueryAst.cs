@@ -12,7 +12,20 @@ internal sealed record ParsedQuery(
     Criteria? Where,
     IReadOnlyList<OrderKey> OrderBy,
     long? Offset,
-    long? Limit);
+    long? Limit,
+    IReadOnlyList<Aggregate>? Aggregates = null,
+    IReadOnlyList<string>? GroupBy = null)
+{
+    /// <summary>Aggregates (<c>select count(id) ... group by status_id</c>, ftrack 4.13+) answer rows, not entities.</summary>
+    public bool IsAggregate => Aggregates is { Count: > 0 } || GroupBy is { Count: > 0 };
+}
+
+/// <summary>An aggregate function of the select list: count, sum, avg, min or max of a path.</summary>
+internal sealed record Aggregate(string Function, string Path)
+{
+    /// <summary>The key of its value in a result row: count(id) is count_id, sum(parent.bid) is sum_parent_bid.</summary>
+    public string Name => Function + "_" + Path.Replace('.', '_');
+}
 
 internal sealed record OrderKey(string Path, bool Descending);
 

@@ -94,19 +94,33 @@ internal sealed class QueryParser
         _position++;
     }
 
+    private static readonly HashSet<string> AggregateFunctions = new(System.StringComparer.OrdinalIgnoreCase) { "count", "sum", "avg", "min", "max" };
+
     private ParsedQuery ParseQuery()
     {
         Nest();
         var projections = new List<string>();
+        var aggregates = new List<Aggregate>();
         if (Peek.IsWord("select"))
         {
             _position++;
-            projections.Add(ParsePath());
-            while (Peek.Kind == TokenKind.Comma)
+            do
             {
-                _position++;
-                projections.Add(ParsePath());
+                if (projections.Count + aggregates.Count > 0)
+                    _position++;
+                if (Peek.Kind == TokenKind.Word && AggregateFunctions.Contains(Peek.Text) && _tokens[_position + 1].Kind == TokenKind.LeftParen)
+                {
+                    var function = Next().Text.ToLowerInvariant();
+                    Expect(TokenKind.LeftParen);
+                    aggregates.Add(new Aggregate(function, ParsePath(allowFrom: true)));
+                    Expect(TokenKind.RightParen);
+                }
+                else
+                {
+                    projections.Add(ParseSelected());
+                }
             }
+            while (Peek.Kind == TokenKind.Comma);
             ExpectWord("from");
         }
         var type = ParsePath();
@@ -115,6 +129,18 @@ internal sealed class QueryParser
         {
             _position++;
             where = ParseOr();
+        }
+        var groupBy = new List<string>();
+        // "group" is no keyword elsewhere: CustomAttributeConfiguration has an attribute of that name.
+        if (Peek.IsWord("group") && _tokens[_position + 1].IsWord("by"))
+        {
+            _position += 2;
+            groupBy.Add(ParsePath(allowFrom: true));
+            while (Peek.Kind == TokenKind.Comma)
+            {
+                _position++;
+                groupBy.Add(ParsePath(allowFrom: true));
+            }
         }
         var order = new List<OrderKey>();
         if (Peek.IsWord("order"))
@@ -125,7 +151,7 @@ internal sealed class QueryParser
             {
                 if (order.Count > 0)
                     _position++;
-                var path = ParsePath();
+                var path = ParsePath(allowFrom: true);
                 var descending = false;
                 if (Peek.IsWord("desc") || Peek.IsWord("descending")) { descending = true; _position++; }
                 else if (Peek.IsWord("asc") || Peek.IsWord("ascending")) { _position++; }
@@ -140,8 +166,10 @@ internal sealed class QueryParser
             var value = ParseCount();
             if (isOffset) offset = value; else limit = value;
         }
+        if (aggregates.Count > 0 && groupBy.Count == 0)
+            throw Error(_expression, "aggregate functions need a \"group by\" clause");
         _depth--;
-        return new ParsedQuery(projections, type, where, order, offset, limit);
+        return new ParsedQuery(projections, type, where, order, offset, limit, aggregates, groupBy);
     }
 
     private long ParseCount()
@@ -159,10 +187,21 @@ internal sealed class QueryParser
     private static readonly System.Text.RegularExpressions.Regex PathPattern =
         new(@"^[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z_][A-Za-z0-9_]*\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z_][A-Za-z0-9_]*\])?)*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-    private string ParsePath()
+    /// <summary>
+    /// A selected path. An attribute may be called "from" (TypedContextLink.from): in a select
+    /// list it is one where a comma or the keyword from follows it.
+    /// </summary>
+    private string ParseSelected()
+    {
+        var next = _tokens[Math.Min(_position + 1, _tokens.Count - 1)];
+        return Peek.IsWord("from") && (next.Kind == TokenKind.Comma || next.IsWord("from")) ? ParsePath(allowFrom: true) : ParsePath();
+    }
+
+    /// <summary>A path: "from" is one where no keyword can stand (a condition, an order key).</summary>
+    private string ParsePath(bool allowFrom = false)
     {
         var token = Peek;
-        if (token.Kind != TokenKind.Word || Reserved.Contains(token.Text))
+        if (token.Kind != TokenKind.Word || (Reserved.Contains(token.Text) && !(allowFrom && token.IsWord("from"))))
             throw Unexpected();
         if (token.Text.AsSpan().Count('.') >= MaxPathSegments)
             throw Error(_expression, $"the path at position {token.Position} has more than {MaxPathSegments} attributes");
@@ -221,7 +260,7 @@ internal sealed class QueryParser
 
     private Criteria ParseCondition()
     {
-        var path = ParsePath();
+        var path = ParsePath(allowFrom: true);
         var token = Peek;
         if (token.IsWord("has") || token.IsWord("any"))
         {

@@ -12,6 +12,12 @@ namespace Ftrack.Server.Query;
 /// <summary>The SQL of a query's row selection: FROM/JOIN, WHERE and ORDER BY, with parameters.</summary>
 internal sealed record CompiledQuery(EntityType Type, string RootAlias, string From, string Where, string OrderBy, IReadOnlyList<object?> Parameters);
 
+/// <summary>A column of an aggregate query's rows: its key in a row, its SQL, and how its values are written.</summary>
+internal sealed record AggregateColumn(string Name, string Sql, ScalarType Type);
+
+/// <summary>An aggregate query as one SELECT ... GROUP BY ... ORDER BY (paging is the caller's).</summary>
+internal sealed record CompiledAggregate(string Sql, IReadOnlyList<AggregateColumn> Columns, IReadOnlyList<object?> Parameters);
+
 /// <summary>
 /// Compiles a parsed query to SQLite. References become LEFT JOINs on primary keys (one join
 /// per distinct path); collections, <c>has</c> and <c>any</c> become correlated EXISTS
@@ -69,6 +75,52 @@ internal sealed class SqlCompiler
         return new CompiledQuery(type, scope.Alias, from, where, order.ToString(), compiler._parameters);
     }
 
+    /// <summary>
+    /// <c>select count(id), sum(bid) from Task where ... group by status_id order by count_id desc</c>:
+    /// one row per group with the grouped paths (selected or not) and each aggregate, ordered by
+    /// grouped paths or aggregates (by their row keys), else by the grouped paths.
+    /// </summary>
+    public static CompiledAggregate CompileAggregate(EntityModel model, ParsedQuery query)
+    {
+        var compiler = new SqlCompiler(model);
+        var type = compiler.RequireType(query.EntityType);
+        var scope = compiler.NewScope(type);
+        var groups = query.GroupBy ?? [];
+        var aggregates = query.Aggregates ?? [];
+        var ungrouped = query.Projections.FirstOrDefault(p => !groups.Contains(p));
+        if (ungrouped != null)
+            throw FtrackError.Validation($"\"{ungrouped}\" is selected but not grouped: select grouped attributes and aggregates only.");
+        var columns = new List<AggregateColumn>();
+        foreach (var path in groups.Distinct())
+        {
+            var (sql, attribute) = compiler.PathColumn(scope, path, allowReference: true);
+            columns.Add(new AggregateColumn(path, sql, attribute.Kind == AttributeKind.Scalar && attribute.ScalarType != ScalarType.Variable ? attribute.ScalarType : ScalarType.String));
+        }
+        foreach (var aggregate in aggregates)
+        {
+            var (sql, attribute) = compiler.PathColumn(scope, aggregate.Path, allowReference: true);
+            var valueType = aggregate.Function is "min" or "max" && attribute.Kind == AttributeKind.Scalar && attribute.ScalarType != ScalarType.Variable ? attribute.ScalarType : ScalarType.Number;
+            columns.Add(new AggregateColumn(aggregate.Name, $"{aggregate.Function.ToUpperInvariant()}({sql})", valueType));
+        }
+        var where = compiler.TypeFilter(type, scope.Alias);
+        if (query.Where != null)
+            where += " AND (" + compiler.CompileCriteria(scope, query.Where) + ")";
+        var order = new List<string>();
+        foreach (var key in query.OrderBy)
+        {
+            var column = columns.FirstOrDefault(c => c.Name == key.Path)
+                ?? throw FtrackError.Validation($"An aggregate query orders by grouped attributes or aggregates ({string.Join(", ", columns.Select(c => c.Name))}), not \"{key.Path}\".");
+            order.Add(key.Descending ? $"{column.Sql} IS NULL DESC, {column.Sql} DESC" : $"{column.Sql} IS NULL, {column.Sql}");
+        }
+        var grouped = columns.Take(groups.Distinct().Count()).Select(c => c.Sql).ToList();
+        order.AddRange(grouped);
+        var select = string.Join(", ", columns.Select(c => c.Sql));
+        var sqlText = $"SELECT {select} FROM {type.Table.Quoted} {scope.Alias}{string.Concat(scope.Joins)} WHERE {where}"
+            + (grouped.Count > 0 ? " GROUP BY " + string.Join(", ", grouped) : "")
+            + (order.Count > 0 ? " ORDER BY " + string.Join(", ", order) : "");
+        return new CompiledAggregate(sqlText, columns, compiler._parameters);
+    }
+
     public EntityType RequireType(string name) =>
         _model.Find(name) ?? throw FtrackError.Validation($"Unknown entity type \"{name}\".");
 
@@ -91,12 +143,7 @@ internal sealed class SqlCompiler
     }
 
     /// <summary>The classifier condition that keeps only rows of this type in a shared table.</summary>
-    private string TypeFilter(EntityType type, string alias)
-    {
-        if (type.Classifiers.Count == 0)
-            return "1";
-        return string.Join(" AND ", type.Classifiers.Select(c => $"{alias}.{Database.Quote(c.Column)} = {Parameter(c.Value)}"));
-    }
+    private string TypeFilter(EntityType type, string alias) => type.RowFilter(alias, value => Parameter(value));
 
     private static AttributeDef Attribute(EntityType type, string name) =>
         type.FindAttribute(name) is { } attribute
@@ -250,11 +297,20 @@ internal sealed class SqlCompiler
 
     private static string ColumnOf(EntityType owner, string alias, AttributeDef attribute, string path) => attribute.Kind switch
     {
+        AttributeKind.Scalar when attribute.ScalarType == ScalarType.Variable => JsonScalar(alias + "." + Database.Quote(attribute.Column!)),
         AttributeKind.Scalar or AttributeKind.Reference => alias + "." + Database.Quote(attribute.Column!),
         AttributeKind.Computed when ComputedAttributes.Find(owner, attribute.Name)?.FilterExpression is { } filterable => filterable(alias),
         AttributeKind.Collection => throw FtrackError.Validation($"\"{path}\" is a collection: compare its members with \"any\"."),
         _ => throw FtrackError.Validation($"\"{path}\" cannot be used in a filter (computed or not stored by this local server)."),
     };
+
+    /// <summary>
+    /// A variable attribute (a custom attribute's value or default) holds JSON: it compares as what
+    /// the JSON holds, numbers as numbers, text as text, booleans as 1 and 0; a date as its
+    /// datetime text, a list of one choice as that choice.
+    /// </summary>
+    private static string JsonScalar(string column) =>
+        $"(CASE json_type({column}) WHEN 'object' THEN json_extract({column}, '$.value') WHEN 'array' THEN (CASE json_array_length({column}) WHEN 1 THEN json_extract({column}, '$[0]') ELSE {column} END) ELSE json_extract({column}, '$') END)";
 
     private string Compare(string column, AttributeDef attribute, string op, Literal value)
     {
@@ -292,6 +348,14 @@ internal sealed class SqlCompiler
                 if (value.Kind == LiteralKind.Number) return value.Number != 0 ? 1L : 0L;
                 if (bool.TryParse(value.Text, out var flag)) return flag ? 1L : 0L;
                 throw NotA("a boolean");
+            case ScalarType.Variable:
+                return value.Kind switch
+                {
+                    LiteralKind.Number when double.IsFinite(value.Number) => value.Number == Math.Floor(value.Number) && Math.Abs(value.Number) < 9e15 ? (long)value.Number : value.Number,
+                    LiteralKind.Number => throw NotA("a finite number"),
+                    LiteralKind.Boolean => value.Boolean ? 1L : 0L,
+                    _ => value.Text,
+                };
             case ScalarType.Integer:
             case ScalarType.Number:
                 if (value.Kind == LiteralKind.Boolean) return value.Boolean ? 1L : 0L;
@@ -330,6 +394,8 @@ internal sealed class SqlCompiler
     /// <summary>A subquery selecting one attribute path (id when no select is given).</summary>
     private string Subquery(ParsedQuery query) => Nested(() =>
     {
+        if (query.IsAggregate)
+            throw FtrackError.Validation("A subquery cannot aggregate or group.");
         if (query.Projections.Count > 1)
             throw FtrackError.Validation("A subquery must select exactly one attribute.");
         var type = RequireType(query.EntityType);
@@ -346,7 +412,9 @@ internal sealed class SqlCompiler
     });
 
     /// <summary>The column a path through references ends on (for order by and subquery selects).</summary>
-    private string OrderColumn(Scope scope, string path, bool allowReference = false)
+    private string OrderColumn(Scope scope, string path, bool allowReference = false) => PathColumn(scope, path, allowReference).Sql;
+
+    private (string Sql, AttributeDef Attribute) PathColumn(Scope scope, string path, bool allowReference)
     {
         var segments = path.Split('.');
         var type = scope.Type;
@@ -356,8 +424,10 @@ internal sealed class SqlCompiler
             var (attribute, target) = Segment(type, segments[i]);
             if (i == segments.Length - 1)
             {
+                if (attribute.Kind == AttributeKind.Scalar && attribute.ScalarType == ScalarType.Variable)
+                    return (JsonScalar(alias + "." + Database.Quote(attribute.Column!)), attribute);
                 if (attribute.Kind == AttributeKind.Scalar || (allowReference && attribute.Kind == AttributeKind.Reference))
-                    return alias + "." + Database.Quote(attribute.Column!);
+                    return (alias + "." + Database.Quote(attribute.Column!), attribute);
                 throw FtrackError.Validation($"Cannot order or select by \"{path}\": it does not end on a stored attribute.");
             }
             if (attribute.Kind != AttributeKind.Reference)

@@ -79,6 +79,9 @@ internal sealed class TableDef
     public EntityType? BaseType { get; set; }
     public List<EntityType> Members { get; } = new();
 
+    /// <summary>A view computed from other tables (custom attribute values): read, never written.</summary>
+    public bool IsView { get; init; }
+
     public string Quoted => "\"" + Name + "\"";
 }
 
@@ -96,6 +99,18 @@ internal sealed class EntityType
     public List<string> AlwaysProjected { get; } = new();
     /// <summary>Column = value pairs that tell this type's rows apart in a shared table.</summary>
     public List<(string Column, string Value)> Classifiers { get; } = new();
+
+    /// <summary>The classifier sets rows of this type or a subtype match (any one of them); empty: every row.</summary>
+    public List<List<(string Column, string Value)>> RowClassifiers { get; } = new();
+
+    /// <summary>An SQL condition true for the rows (at <paramref name="alias"/>) of this type; parameter binds a value.</summary>
+    public string RowFilter(string alias, System.Func<string, string> parameter)
+    {
+        if (RowClassifiers.Count == 0)
+            return "1";
+        var sets = RowClassifiers.Select(set => string.Join(" AND ", set.Select(c => $"{alias}.\"{c.Column}\" = {parameter(c.Value)}")));
+        return RowClassifiers.Count == 1 ? sets.First() : "(" + string.Join(" OR ", sets.Select(s => "(" + s + ")")) + ")";
+    }
     /// <summary>Every column of this type holding another entity's key, each once.</summary>
     public List<ForeignKey> ForeignKeys { get; } = new();
     /// <summary>Context, TypedContext, Resource: types that only exist through a subtype.</summary>

@@ -18,11 +18,17 @@ internal sealed class ServedSchemas
     public static readonly IReadOnlyList<string> TypeNames =
     [
         "Context", "TypedContext", "Project", "Folder", "Episode", "Sequence", "Shot", "AssetBuild",
-        "Task", "Milestone", "ProjectSchema", "ProjectSchemaObjectType", "ObjectType", "Status",
-        "State", "Type", "Priority", "WorkflowSchema", "WorkflowSchemaStatus", "TaskTypeSchema",
-        "TaskTypeSchemaType", "Resource", "User", "UserType", "Asset", "AssetType", "AssetVersion",
-        "Component", "FileComponent", "ContainerComponent", "Location", "ComponentLocation", "Note",
-        "NoteCategory", "NoteLabel", "NoteLabelLink", "Timelog", "Appointment", "Metadata",
+        "Task", "Milestone", "ProjectSchema", "ProjectSchemaObjectType", "ProjectSchemaOverride", "Schema", "SchemaStatus",
+        "SchemaType", "ObjectType", "Status", "State", "Type", "Priority", "WorkflowSchema", "WorkflowSchemaStatus",
+        "TaskTypeSchema", "TaskTypeSchemaType", "Resource", "User", "UserType", "SecurityRole", "Asset", "AssetType",
+        "AssetVersion", "AssetVersionLink", "TypedContextLink", "Component", "FileComponent", "ContainerComponent",
+        "SequenceComponent", "Location", "ComponentLocation", "Note", "NoteCategory", "NoteLabel", "NoteLabelLink",
+        "NoteComponent", "Recipient", "Timelog", "Timer", "Appointment", "Metadata", "Job", "JobComponent", "Scope",
+        "List", "TypedContextList", "AssetVersionList", "ListObject", "ListCategory",
+        "CustomAttributeConfiguration", "CustomAttributeType", "CustomAttributeGroup", "CustomAttributeValue",
+        "ContextCustomAttributeValue", "AssetVersionCustomAttributeValue", "AssetCustomAttributeValue",
+        "UserCustomAttributeValue", "ListCustomAttributeValue", "CustomAttributeLinkConfiguration",
+        "CustomAttributeLink", "CustomAttributeLinkFrom",
     ];
 
     private static readonly Lazy<ServedSchemas> LazyInstance = new(Load);

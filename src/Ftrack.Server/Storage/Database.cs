@@ -53,6 +53,7 @@ internal sealed class Database : IDisposable
         {
             CreateTables(connection);
             AddMissingColumns(connection);
+            CreateViews(connection);
         }
     }
 
@@ -105,7 +106,7 @@ internal sealed class Database : IDisposable
     private void CreateTables(SqliteConnection connection)
     {
         var ddl = new StringBuilder();
-        foreach (var table in Model.Tables.Values)
+        foreach (var table in Model.Tables.Values.Where(t => !t.IsView))
         {
             ddl.Append("CREATE TABLE IF NOT EXISTS ").Append(table.Quoted).Append(" (");
             ddl.Append(string.Join(", ", table.Columns.Select(c => Quote(c.Key) + " " + SqlType(c.Value))));
@@ -118,6 +119,16 @@ internal sealed class Database : IDisposable
             foreach (var column in new[] { "context_type", "system_type", "resource_type", "username" }.Where(table.Columns.ContainsKey))
                 ddl.Append($"CREATE INDEX IF NOT EXISTS \"ix_{table.Name}_{column}\" ON {table.Quoted} ({Quote(column)});\n");
         }
+        // Siblings' names are checked on every create and rename (ContextTree.RefuseDuplicateName).
+        ddl.Append("CREATE INDEX IF NOT EXISTS ix_context_parent_name ON context (parent_id, name);\n");
+        // Many-to-many links that are no served type (a context's scopes): the two keys only.
+        foreach (var link in Model.Types.Values.SelectMany(t => t.Attributes.Values)
+                     .Where(a => a.Shape == CollectionShape.LinkTable && !Model.Tables.ContainsKey(a.LinkTable!)).DistinctBy(a => a.LinkTable))
+        {
+            ddl.Append($"CREATE TABLE IF NOT EXISTS {Quote(link.LinkTable!)} ({Quote(link.LinkSourceColumn!)} TEXT NOT NULL, {Quote(link.LinkTargetColumn!)} TEXT NOT NULL, PRIMARY KEY ({Quote(link.LinkSourceColumn!)}, {Quote(link.LinkTargetColumn!)}));\n");
+            ddl.Append($"CREATE INDEX IF NOT EXISTS \"ix_{link.LinkTable}_{link.LinkTargetColumn}\" ON {Quote(link.LinkTable!)} ({Quote(link.LinkTargetColumn!)});\n");
+        }
+        ddl.Append(CustomAttributeStore.StoreDdl);
         ddl.Append($"CREATE TABLE IF NOT EXISTS {ClosureTable} (ancestor_id TEXT NOT NULL, descendant_id TEXT NOT NULL, depth INTEGER NOT NULL, PRIMARY KEY (descendant_id, ancestor_id)) WITHOUT ROWID;\n");
         ddl.Append($"CREATE INDEX IF NOT EXISTS ix_{ClosureTable}_ancestor ON {ClosureTable} (ancestor_id, depth);\n");
         ddl.Append("CREATE TABLE IF NOT EXISTS server_setting (name TEXT PRIMARY KEY, value TEXT);\n");
@@ -127,13 +138,22 @@ internal sealed class Database : IDisposable
     }
 
     /// <summary>
+    /// Views are recreated on every start (after AddMissingColumns: they read columns an older
+    /// file lacks until then), so a file written by an older server gets the current ones.
+    /// </summary>
+    private static void CreateViews(SqliteConnection connection)
+    {
+        Execute(connection, CustomAttributeStore.ViewDdl);
+    }
+
+    /// <summary>
     /// A database file written by an older server may lack columns of types served since:
     /// add them (as nullable) so the file keeps working.
     /// </summary>
     private void AddMissingColumns(SqliteConnection connection)
     {
         using var sql = new PreparedCommands(connection, null);
-        foreach (var table in Model.Tables.Values)
+        foreach (var table in Model.Tables.Values.Where(t => !t.IsView))
         {
             var existing = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
             using (var reader = sql.Get("SELECT name FROM pragma_table_info($0)", table.Name).ExecuteReader())

@@ -127,8 +127,7 @@ internal sealed class SeedData
         for (var i = 0; i < objectTypes.Length; i++)
         {
             var o = objectTypes[i];
-            var id = _model.Types[o.Schema].Classifiers.First(c => c.Column == "object_type_id").Value;
-            objectTypeIds.Add(Create("ObjectType", id, new
+            objectTypeIds.Add(Create("ObjectType", ObjectTypeId(o.Schema), new
             {
                 name = o.Name, icon = o.Icon, sort = i, is_leaf = o.Leaf, is_taskable = o.Taskable, is_time_reportable = o.Reportable,
                 is_typeable = o.Schema == "Task", is_statusable = true, is_schedulable = o.Schema is "Task" or "Milestone",
@@ -154,6 +153,7 @@ internal sealed class SeedData
         });
         foreach (var objectType in objectTypeIds)
             Create("ProjectSchemaObjectType", "", new { project_schema_id = _projectSchema, object_type_id = objectType });
+        ObjectTypeSchemas(objectTypes.Select(o => o.Schema).ToArray());
 
         foreach (var (name, shortName) in new[] { ("Upload", "upload"), ("Geometry", "geo"), ("Image Sequence", "img"), ("Render", "render"), ("Scene", "scene"), ("Animation Cache", "cache") })
             Create("AssetType", IdOf("assettype:" + shortName), new { name, @short = shortName });
@@ -165,7 +165,51 @@ internal sealed class SeedData
             Create("NoteCategory", IdOf("notecategory:" + name), new { name, color, sort = 0 });
         foreach (var (name, color) in new[] { ("For client", "#F1C40F"), ("Retake", "#E74C3C") })
             Create("NoteLabel", IdOf("notelabel:" + name), new { name, color, sort = 0 });
+        foreach (var name in new[] { "Default", "Client review", "Delivery" })
+            Create("ListCategory", IdOf("listcategory:" + name), new { name });
+        foreach (var (name, type) in new[] { ("Administrator", "ADMIN"), ("Project Manager", "PROJECT"), ("User", "USER"), ("API", "API") })
+            Create("SecurityRole", IdOf("securityrole:" + name), new { name, type });
+        foreach (var name in Operations.CustomAttributeTypes.Names)
+            Create("CustomAttributeType", CustomAttributeTypeId(name), new { name, core = true });
     }
+
+    public static string CustomAttributeTypeId(string name) => IdOf("customattributetype:" + name);
+
+    /// <summary>
+    /// The statuses and types of object types other than Task in the VFX scheme (a project
+    /// schema's object type overrides), and a task type with a workflow of its own.
+    /// </summary>
+    private void ObjectTypeSchemas(string[] objectTypes)
+    {
+        string[] context = ["Not started", "In progress", "On hold", "Omitted", "Completed"];
+        foreach (var schema in objectTypes.Where(o => o != "Task"))
+        {
+            var id = Create("Schema", IdOf("schema:" + schema), new { project_schema_id = _projectSchema, type_id = ObjectTypeId(schema) });
+            var statuses = schema switch
+            {
+                "AssetBuild" => ["Not started", "In progress", "Pending review", "Approved", "On hold", "Omitted"],
+                "Milestone" => ["Not started", "Completed"],
+                _ => context,
+            };
+            for (var i = 0; i < statuses.Length; i++)
+                Create("SchemaStatus", "", new { schema_id = id, status_id = _statuses[statuses[i]], sort = i });
+            if (schema != "AssetBuild")
+                continue;
+            string[] buildTypes = ["Character", "Prop", "Environment", "Matte Painting"];
+            for (var i = 0; i < buildTypes.Length; i++)
+            {
+                _types[buildTypes[i]] = Create("Type", IdOf("type:" + buildTypes[i]), new { name = buildTypes[i], sort = 100 + i, is_billable = false, color = "#" + IdOf("color:" + buildTypes[i])[..6] });
+                Create("SchemaType", "", new { schema_id = id, type_id = _types[buildTypes[i]], sort = i });
+            }
+        }
+        // Editing tasks go through client review: a workflow overriding the task workflow for that type.
+        var editorial = Create("WorkflowSchema", IdOf("workflow:editorial"), new { name = "Editorial workflow" });
+        foreach (var name in new[] { "Not started", "In progress", "Client review", "Approved" })
+            Create("WorkflowSchemaStatus", "", new { workflow_schema_id = editorial, status_id = _statuses[name] });
+        Create("ProjectSchemaOverride", IdOf("override:editing"), new { project_schema_id = _projectSchema, type_id = _types["Editing"], workflow_schema_id = editorial });
+    }
+
+    private string ObjectTypeId(string schema) => _model.Types[schema].Classifiers.First(c => c.Column == "object_type_id").Value;
 
     private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
 
@@ -195,9 +239,10 @@ internal sealed class SeedData
                 Task(shotId, "Animation");
                 Task(shotId, "Lighting");
                 var comp = Task(shotId, "Compositing");
+                _compositingTasks.Add(comp);
                 Versions(shotId, comp, $"{sequence}_SH{shot * 10:000}");
                 if (shot % 2 == 1)
-                    Note(shotId, "Context", $"Camera move on {sequence} shot {shot * 10} needs to be smoother.");
+                    Note(shotId, "TypedContext", $"Camera move on {sequence} shot {shot * 10} needs to be smoother.");
             }
         }
         Context("Milestone", sintel, "Client review", null);
@@ -214,9 +259,83 @@ internal sealed class SeedData
         }
         Create("Metadata", "", new { parent_id = sintel, parent_type = "Project", key = "client", value = "Blender Studio" });
         Create("Metadata", "", new { parent_id = spring, parent_type = "Project", key = "client", value = "Spring Drinks Ltd" });
+        var plateShot = IdOf($"context:{IdOf($"context:{sintel}:SQ010")}:SQ010_SH010");
+        Create("Metadata", "", new { parent_id = plateShot, parent_type = "Shot", key = "plate", value = "/mnt/plates/SQ010_SH010/plate.%04d.exr" });
+        Create("Metadata", "", new { parent_id = plateShot, parent_type = "Shot", key = "camera", value = "ARRI Alexa 35" });
+        CustomAttributes(sintel, spring);
+        Lists(sintel);
+    }
+
+    /// <summary>
+    /// What studio scripts read most: frame rate on projects and shots, frame ranges, a delivery
+    /// flag on versions, a brief on tasks, a plate format choice, a due date, the handles every
+    /// context inherits, a user's department and a list's lock; with values on some entities.
+    /// </summary>
+    private void CustomAttributes(string sintel, string spring)
+    {
+        var group = Create("CustomAttributeGroup", IdOf("customattributegroup:pipeline"), new { name = "Pipeline" });
+        string Configuration(string key, string label, string type, string entityType, string? objectType, object? defaultValue, string config = "{}", bool hierarchical = false) =>
+            Create("CustomAttributeConfiguration", IdOf($"customattribute:{entityType}:{objectType}:{key}"), new
+            {
+                key, label, type_id = CustomAttributeTypeId(type), entity_type = entityType, object_type_id = objectType == null ? null : ObjectTypeId(objectType),
+                @default = defaultValue, config, is_hierarchical = hierarchical, group_id = group, sort = _sort++,
+            });
+        const string decimals = "{\"isdecimal\": true}";
+        var showFps = Configuration("fps", "Frame rate", "number", "show", null, 24, decimals);
+        var shotFps = Configuration("fps", "Frame rate", "number", "task", "Shot", 24, decimals);
+        var start = Configuration("fstart", "Frame start", "number", "task", "Shot", 1001);
+        var end = Configuration("fend", "Frame end", "number", "task", "Shot", 1100);
+        var delivered = Configuration("delivered", "Delivered to client", "boolean", "assetversion", null, false);
+        Configuration("brief", "Artist brief", "text", "task", "Task", "", "{\"markdown\": true}");
+        // ftrack's clients send an enumerator's choices as a JSON text inside the config.
+        var choices = JsonSerializer.Serialize(new[] { new { menu = "OpenEXR", value = "exr" }, new { menu = "DPX", value = "dpx" }, new { menu = "QuickTime", value = "mov" } });
+        var format = Configuration("plate_format", "Plate format", "enumerator", "task", "Shot", new[] { "exr" }, JsonSerializer.Serialize(new { multiSelect = false, data = choices }));
+        var due = Configuration("client_due", "Client due date", "date", "task", "Shot", null);
+        var handles = Configuration("handles", "Handles", "number", "show", null, 0, hierarchical: true);
+        Configuration("department", "Department", "text", "user", null, "");
+        Configuration("locked", "Locked", "boolean", "list", null, false);
+
+        void Value(string configuration, string entity, object value) =>
+            _operations.Add(new JsonObject
+            {
+                ["action"] = "update", ["entity_type"] = "CustomAttributeValue", ["entity_key"] = new JsonArray(configuration, entity),
+                ["entity_data"] = new JsonObject { ["__entity_type__"] = "CustomAttributeValue", ["value"] = JsonSerializer.SerializeToNode(value) },
+            });
+        Value(showFps, spring, 25);
+        Value(handles, sintel, 8);
+        var sq020 = IdOf($"context:{sintel}:SQ020");
+        Value(handles, sq020, 12);
+        var sq020Sh010 = IdOf($"context:{sq020}:SQ020_SH010");
+        Value(handles, sq020Sh010, 4);
+        foreach (var (sequence, shot, first, last) in new[] { ("SQ010", 10, 1001, 1096), ("SQ010", 20, 1001, 1148), ("SQ020", 10, 1009, 1180) })
+        {
+            var shotId = IdOf($"context:{IdOf($"context:{sintel}:{sequence}")}:{sequence}_SH{shot:000}");
+            Value(start, shotId, first);
+            Value(end, shotId, last);
+        }
+        var sc01 = IdOf($"context:{IdOf($"context:{IdOf($"context:{spring}:EP01")}:SC01")}:SC01_SH010");
+        Value(shotFps, sc01, 25);
+        Value(format, sc01, new[] { "mov" });
+        Value(due, sc01, Date(_epoch.AddDays(40)));
+        foreach (var version in _latestVersions.Take(4))
+            Value(delivered, version, true);
+        Value(IdOf("customattribute:user::department"), _users["jane.doe"], "Compositing");
+    }
+
+    /// <summary>A dailies list of compositing tasks and a client review list of versions.</summary>
+    private void Lists(string sintel)
+    {
+        var dailies = Create("TypedContextList", IdOf("list:dailies"), new { name = "Dailies 2026-01-20", project_id = sintel, category_id = IdOf("listcategory:Default"), user_id = _users["jane.doe"], date = Date(_epoch.AddDays(15)) });
+        foreach (var task in _compositingTasks.Take(4))
+            Create("ListObject", IdOf($"listobject:{dailies}:{task}"), new { list_id = dailies, entity_id = task });
+        var review = Create("AssetVersionList", IdOf("list:client-review"), new { name = "Client review 01", project_id = sintel, category_id = IdOf("listcategory:Client review"), user_id = _users["john.smith"], date = Date(_epoch.AddDays(20)) });
+        foreach (var version in _latestVersions.Take(3))
+            Create("ListObject", IdOf($"listobject:{review}:{version}"), new { list_id = review, entity_id = version });
     }
 
     private int _sort;
+    private readonly List<string> _latestVersions = new();
+    private readonly List<string> _compositingTasks = new();
 
     private string Project(string name, string fullName, DateTime start)
     {
@@ -273,7 +392,10 @@ internal sealed class SeedData
             var component = Create("FileComponent", IdOf("component:" + version), new { name = "main", version_id = version, file_type = ".exr", size = 1048576L * _random.Next(50, 400), system_type = "file" });
             Create("ComponentLocation", IdOf("componentlocation:" + component), new { component_id = component, location_id = UnmanagedLocationId, resource_identifier = $"/mnt/renders/{name}/v{v:000}/{name}.%04d.exr" });
             if (v == count)
+            {
+                _latestVersions.Add(version);
                 Note(version, "AssetVersion", "Looks good, please check the edges on the left.");
+            }
         }
     }
 
@@ -285,5 +407,10 @@ internal sealed class SeedData
             parent_id = parent, parent_type = parentType, content, user_id = author, category_id = IdOf("notecategory:Client feedback"), date = Date(_epoch.AddDays(12)),
         });
         Create("Note", IdOf($"reply:{note}"), new { parent_id = parent, parent_type = parentType, content = "On it.", user_id = _users["jane.doe"], in_reply_to_id = note, date = Date(_epoch.AddDays(13)) });
+        // The thread is addressed to jane.doe (or, when she wrote it, john.smith); notes on versions are for the client.
+        var recipient = _users[author == _users["jane.doe"] ? "john.smith" : "jane.doe"];
+        Create("Recipient", "", new { note_id = note, resource_id = recipient });
+        if (parentType == "AssetVersion")
+            Create("NoteLabelLink", "", new { note_id = note, label_id = IdOf("notelabel:For client") });
     }
 }
