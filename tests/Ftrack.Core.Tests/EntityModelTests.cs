@@ -79,7 +79,9 @@ public class EntityModelTests
             Assert.Equal(names[i], shape.NameAt(slots[0][i]));
         }
         Assert.Equal(names.Length, slots[0].Distinct().Count());
-        Assert.Equal(names.Length, shape.Count);
+        // Every name once, beside the key's slot, which a shape has from the start.
+        Assert.Equal(names.Length + 1, shape.Count);
+        Assert.Equal("id", shape.NameAt(shape.KeySlot));
     }
 
     [Fact]
