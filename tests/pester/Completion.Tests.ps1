@@ -62,6 +62,6 @@ Describe 'Completing a query expression in the middle' {
 
     It 'still completes at the end of the string' {
         Complete "Invoke-FtrackQuery 'select name from Task where status.na|" | Should -Be @("'select name from Task where status.name'")
-        Complete "Invoke-FtrackQuery 'select name from AssetV|" | Should -Be @("'select name from AssetVersion'")
+        Complete "Invoke-FtrackQuery 'select name from Milest|" | Should -Be @("'select name from Milestone'")
     }
 }
