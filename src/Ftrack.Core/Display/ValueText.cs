@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Globalization;
+using System.Linq;
 using Ftrack.Core.Entities;
 
 namespace Ftrack.Core.Display
@@ -23,6 +24,18 @@ namespace Ftrack.Core.Display
             IDictionary reference when reference.Contains("__entity_type__") => reference["__entity_type__"] + " (" + reference["id"] + ")",
             ICollection items => items.Count + " item" + (items.Count == 1 ? "" : "s"),
             IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+
+        /// <summary>A value as a cell shows it: text as it is, dates with their zone, a list's items joined with "|", entities by name or key.</summary>
+        public static string Plain(object? value) => value switch
+        {
+            null => "",
+            string text => text,
+            DateTime date => DisplayDates.Format(date),
+            FtrackEntity entity => entity.GetValue("name") as string ?? entity.ToString(),
+            IEnumerable items and not IDictionary => string.Join("|", items.Cast<object?>().Select(Plain)),
+            IFormattable formattable => formattable.ToString(null, CultureInfo.CurrentCulture),
             _ => value.ToString() ?? "",
         };
     }

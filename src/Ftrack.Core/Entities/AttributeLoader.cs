@@ -86,6 +86,21 @@ namespace Ftrack.Core.Entities
                 throw NotLoaded(label + " could not be loaded: the server no longer has " + entity + ".");
         }
 
+        /// <summary>
+        /// Makes an attribute "not loaded" again, so its next read loads it anew: after a write whose
+        /// effect the client cannot compute (a custom attribute reset to its default or inherited value).
+        /// </summary>
+        public static void Forget(FtrackEntity entity, string attribute)
+        {
+            var origin = entity.Origin;
+            if (origin is null) { entity.Unset(attribute); return; }
+            lock (origin.Sync)
+            {
+                entity.Unset(attribute);
+                origin.LoadAttempts(entity.Shape, attribute).Remove(entity);
+            }
+        }
+
         /// <summary>True the first time loading this attribute failed for this entity's result (so it is reported once).</summary>
         public static bool FirstFailure(FtrackEntity entity, string attribute)
         {

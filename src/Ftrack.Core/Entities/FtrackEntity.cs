@@ -156,10 +156,10 @@ namespace Ftrack.Core.Entities
             }
         }
 
-        /// <summary>"Task 'comp' (3f2a…)" — what a person needs to recognise it. Never includes secrets.</summary>
+        /// <summary>"Task 'comp' (3f2a…)", "Metadata 'plate' (…)" — what a person needs to recognise it: its name (or key). Never includes secrets.</summary>
         public override string ToString()
         {
-            var label = this["name"] as string;
+            var label = this["name"] as string ?? this["key"] as string;
             var key = string.Join(",", Array.ConvertAll(PrimaryKeyValues, v => Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""));
             return label is null ? EntityType + " (" + key + ")" : EntityType + " '" + label + "' (" + key + ")";
         }

@@ -81,6 +81,10 @@ namespace Ftrack.Core
         public const string AmbiguousMatch = "Ftrack.AmbiguousMatch";
         /// <summary>A raw operation that is not well formed, or one that cannot be combined with an open batch.</summary>
         public const string InvalidOperation = "Ftrack.InvalidOperation";
+        /// <summary>A custom attribute key that does not apply to the entity (by its type, object type and project), or an entity type without custom attributes; the valid keys are listed.</summary>
+        public const string UnknownCustomAttribute = "Ftrack.UnknownCustomAttribute";
+        /// <summary>A custom attribute value that is not of the configured type (a number, text, a date, one of an enumerator's choices, ...).</summary>
+        public const string InvalidCustomAttributeValue = "Ftrack.InvalidCustomAttributeValue";
         /// <summary>An attribute that was not selected could not be (or, with -NoAutoPopulate, was not) loaded.</summary>
         public const string AttributeNotLoaded = "Ftrack.AttributeNotLoaded";
 

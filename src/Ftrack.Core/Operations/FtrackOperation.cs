@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using Ftrack.Core.Json;
@@ -38,6 +39,16 @@ namespace Ftrack.Core.Operations
 
         /// <summary>The operation with the values it sends, as -WhatIf and Get-FtrackBatch show it ("update Task … : bid = 3600").</summary>
         public virtual string DescribeWithValues() => Describe();
+
+        /// <summary>
+        /// What else the write changes in the client's own objects beyond its entity's attributes —
+        /// the custom attributes or metadata an entity shows as a dictionary. Safe to run twice: it
+        /// runs when the write is queued in a batch and again when the server applied it.
+        /// </summary>
+        internal Action? AlsoApply { get; set; }
+
+        /// <summary>Keeps the client's objects in step with the write: run when it is queued in a batch and after the server applied it.</summary>
+        internal virtual void ApplyLocally() => AlsoApply?.Invoke();
 
         /// <inheritdoc />
         public override string ToString() => Describe();

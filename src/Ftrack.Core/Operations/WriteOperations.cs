@@ -78,6 +78,13 @@ namespace Ftrack.Core.Operations
         protected override bool AddressesByKey => true;
         /// <inheritdoc />
         public override string Describe() => "update " + EntityKeys.Describe(Entity) + " (" + string.Join(", ", Data.Keys) + ")";
+
+        /// <summary>The entity shows the values sent (in a batch: what it will be, so later operations can use it).</summary>
+        internal override void ApplyLocally()
+        {
+            foreach (var pair in Data) Entity.Set(pair.Key, pair.Value);
+            base.ApplyLocally();
+        }
     }
 
     /// <summary>delete: addressed by the entity's primary key.</summary>

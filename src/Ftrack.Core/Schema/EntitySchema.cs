@@ -23,6 +23,13 @@ namespace Ftrack.Core.Schema
         public object? Default { get; internal set; }
         /// <summary>Whether the schema gives a default.</summary>
         public bool HasDefault { get; internal set; }
+        /// <summary>
+        /// For a collection read as a dictionary (custom_attributes, metadata: the schema's
+        /// key_value_attributes), the attribute of each item that is its key; null otherwise.
+        /// </summary>
+        public string? KeyAttribute { get; internal set; }
+        /// <summary>For a collection read as a dictionary, the attribute of each item that is its value.</summary>
+        public string? ValueAttribute { get; internal set; }
 
         /// <summary>A reference to one entity.</summary>
         public bool IsReference => Reference != null;
@@ -30,6 +37,8 @@ namespace Ftrack.Core.Schema
         public bool IsCollection => ItemsReference != null;
         /// <summary>A date and time.</summary>
         public bool IsDateTime => Format == "date-time";
+        /// <summary>A collection of key/value items, shown as a dictionary (custom_attributes, metadata).</summary>
+        public bool IsKeyValueCollection => KeyAttribute != null && ValueAttribute != null && IsCollection;
     }
 
     /// <summary>One entity type as the server's query_schemas describes it.</summary>
@@ -61,6 +70,11 @@ namespace Ftrack.Core.Schema
         /// holds (a Shot among the "Task" rows), not the whole of them (TypedContext).
         /// </summary>
         public bool IsClassifiedAlias { get; internal set; }
+        /// <summary>
+        /// The id of the object type that classifies this type's rows (Shot, Task, Sequence: the
+        /// schema's alias_for classifiers.object_typeid); null for other types.
+        /// </summary>
+        public string? ObjectTypeId { get; internal set; }
 
         /// <summary>Whether an update may not change <paramref name="attribute"/> (immutable or computed).</summary>
         public bool IsImmutable(string attribute) => Array.IndexOf(Immutable, attribute) >= 0 || Array.IndexOf(Computed, attribute) >= 0;

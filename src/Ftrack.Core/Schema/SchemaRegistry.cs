@@ -97,6 +97,11 @@ namespace Ftrack.Core.Schema
                         attribute.Reference = GetString(p, "$ref");
                         if (p.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Object)
                             attribute.ItemsReference = GetString(items, "$ref");
+                        if (p.TryGetProperty("key_value_attributes", out var keyValue) && keyValue.ValueKind == JsonValueKind.Object)
+                        {
+                            attribute.KeyAttribute = GetString(keyValue, "key");
+                            attribute.ValueAttribute = GetString(keyValue, "value");
+                        }
                         if (p.TryGetProperty("default", out var def))
                         {
                             attribute.HasDefault = true;
@@ -128,7 +133,11 @@ namespace Ftrack.Core.Schema
                     JsonValueKind.Object => GetString(alias, "id"),
                     _ => null,
                 };
-                schema.IsClassifiedAlias = alias.ValueKind == JsonValueKind.Object && alias.TryGetProperty("classifiers", out _);
+                if (alias.ValueKind == JsonValueKind.Object && alias.TryGetProperty("classifiers", out var classifiers))
+                {
+                    schema.IsClassifiedAlias = true;
+                    if (classifiers.ValueKind == JsonValueKind.Object) schema.ObjectTypeId = GetString(classifiers, "object_typeid");
+                }
             }
             return schema;
         }

@@ -47,6 +47,7 @@ namespace Ftrack.Core.Transport
             TrustedCertificates = _transport.TrustedCertificates.Select(c => c.Subject + " (" + c.Thumbprint + ")").ToArray();
             _exchange = new ApiExchange(Server, options.ApiUser, options.ApiKey, ClientToken, _transport, options.Handler);
             _metadata = new ServerMetadata(Server, new SchemaCache(options.SchemaCacheDirectory), Call);
+            CustomAttributeConfigurations = new CustomAttributes.CustomAttributeCatalog(this);
         }
 
         /// <summary>The server's base URL, ending with "/".</summary>
@@ -99,6 +100,9 @@ namespace Ftrack.Core.Transport
 
         /// <summary>The schemas, fetched (or read from the disk cache) on first use.</summary>
         public SchemaRegistry GetSchemas(CallOptions? options = null) => _metadata.GetSchemas(options);
+
+        /// <summary>The server's custom attribute configurations, read once per session (writes check keys and values against them).</summary>
+        internal CustomAttributes.CustomAttributeCatalog CustomAttributeConfigurations { get; }
 
         /// <summary>Forgets cached metadata (e.g. after the server's schemas changed).</summary>
         public void ResetMetadata() => _metadata.Reset();

@@ -41,7 +41,7 @@ namespace Ftrack.Core.Writes
         /// <summary>A value as a person reads it in a message.</summary>
         public static string Show(object? value) => value is FtrackEntity e ? e.ToString() : QueryLiteral.Of(value);
 
-        /// <summary>Whether a found value equals the given one (entities by key, numbers by value).</summary>
+        /// <summary>Whether a found value equals the given one (entities by key, numbers by value, lists item by item).</summary>
         public static bool SameValue(object? current, object? given)
         {
             if (current is null || given is null) return current is null && given is null;
@@ -49,6 +49,12 @@ namespace Ftrack.Core.Writes
             {
                 var id = given switch { FtrackEntity b => b["id"], IDictionary d => d["id"], _ => given };
                 return Equals(a["id"], id);
+            }
+            if (current is IList currentItems && given is IList givenItems && current is not string && given is not string)
+            {
+                if (currentItems.Count != givenItems.Count) return false;
+                for (var i = 0; i < currentItems.Count; i++) if (!SameValue(currentItems[i], givenItems[i])) return false;
+                return true;
             }
             if (current is DateTime ca && given is DateTime ga) return ca.ToUniversalTime() == (ga.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(ga, DateTimeKind.Utc) : ga.ToUniversalTime());
             if (IsNumber(current) && IsNumber(given)) return Convert.ToDouble(current, CultureInfo.InvariantCulture) == Convert.ToDouble(given, CultureInfo.InvariantCulture);

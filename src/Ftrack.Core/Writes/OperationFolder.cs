@@ -24,7 +24,7 @@ namespace Ftrack.Core.Writes
                 {
                     case CreateOperation create:
                         // Copy: folding must never change what the caller queued (the batch stays inspectable).
-                        var copy = new CreateOperation(create.Entity, new Dictionary<string, object?>(create.Data, StringComparer.Ordinal), create.Schema);
+                        var copy = new CreateOperation(create.Entity, new Dictionary<string, object?>(create.Data, StringComparer.Ordinal), create.Schema) { AlsoApply = create.AlsoApply };
                         creates[create.Entity] = result.Count;
                         updates.Remove(create.Entity);
                         result.Add(copy);
@@ -33,15 +33,17 @@ namespace Ftrack.Core.Writes
                         if (creates.TryGetValue(update.Entity, out var ci) && result[ci] is CreateOperation target)
                         {
                             foreach (var pair in update.Data) target.Data[pair.Key] = pair.Value;
+                            target.AlsoApply += update.AlsoApply;
                         }
                         else if (updates.TryGetValue(update.Entity, out var ui) && result[ui] is UpdateOperation previous)
                         {
                             foreach (var pair in update.Data) previous.Data[pair.Key] = pair.Value;
+                            previous.AlsoApply += update.AlsoApply;
                         }
                         else
                         {
                             updates[update.Entity] = result.Count;
-                            result.Add(new UpdateOperation(update.Entity, new Dictionary<string, object?>(update.Data, StringComparer.Ordinal), update.Schema));
+                            result.Add(new UpdateOperation(update.Entity, new Dictionary<string, object?>(update.Data, StringComparer.Ordinal), update.Schema) { AlsoApply = update.AlsoApply });
                         }
                         break;
                     case DeleteOperation delete:

@@ -39,8 +39,8 @@ namespace Ftrack.Core.Writes
                 var results = session.Call(operations, call);
                 foreach (var op in operations)
                 {
-                    // The server accepted the values given to each update: keep the local object in step.
-                    if (op is UpdateOperation u) foreach (var pair in u.Data) u.Entity.Set(pair.Key, pair.Value);
+                    // The server accepted the values given to each update: keep the local objects in step.
+                    op.ApplyLocally();
                     // A created entity now exists on the server: what it was not given can be loaded.
                     if (op is EntityDataOperation e) call.Context.IdentityMap.Adopt(e.Entity);
                 }

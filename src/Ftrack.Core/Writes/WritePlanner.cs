@@ -89,6 +89,9 @@ namespace Ftrack.Core.Writes
                 if (forUpdate && (Array.IndexOf(schema.Immutable, name) >= 0 || Array.IndexOf(schema.PrimaryKey, name) >= 0))
                     throw new FtrackUsageException(FtrackErrorIds.ImmutableAttribute, schema.Id + "." + name + " is immutable: it can be set when the entity is created, never changed.");
                 var attribute = schema.Attributes[name];
+                if (attribute.IsKeyValueCollection)
+                    throw new FtrackUsageException(FtrackErrorIds.InvalidAttributeValue, schema.Id + "." + name + " is written key by key: New-/Set-FtrackEntity -"
+                        + (name == "metadata" ? "Metadata" : "CustomAttribute") + " @{ key = value }.");
                 var value = FromText(schema.Id, attribute, pair.Value);
                 data[name] = attribute.IsReference && value is string text ? names.Resolve(schema, attribute, text) : value;
             }

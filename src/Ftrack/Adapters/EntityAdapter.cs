@@ -18,7 +18,8 @@ namespace Ftrack.Adapters
     /// ConvertTo-Json) shows only what is loaded and never loads. Setting a property is an update:
     /// queued into the batch open in this runspace, refused outside one — never silently local.
     /// The rows of a query with a select carry its projection's type name first, so its table view
-    /// (made by Invoke-FtrackQuery) shows the selected columns.
+    /// (made by Invoke-FtrackQuery) shows the selected columns. Custom attributes and metadata read
+    /// as dictionaries of their keys (<see cref="KeyValueDictionary"/>).
     /// </summary>
     public sealed class EntityAdapter : PSPropertyAdapter
     {
@@ -50,7 +51,7 @@ namespace Ftrack.Adapters
         {
             var entity = (FtrackEntity)adaptedProperty.BaseObject;
             if (adaptedProperty.Name == EntityTypeProperty) return entity.GetEntityType();
-            if (entity.TryGetValue(adaptedProperty.Name, true, out var value)) return ForPowerShell(value);
+            if (entity.TryGetValue(adaptedProperty.Name, true, out var value)) return ForPowerShell(entity, adaptedProperty.Name, value);
             try
             {
                 AttributeLoader.Load(entity, adaptedProperty.Name, HostMessages.Verbose);
@@ -62,7 +63,7 @@ namespace Ftrack.Adapters
                 if (AttributeLoader.FirstFailure(entity, adaptedProperty.Name)) HostMessages.Error(FtrackErrorRecords.From(e, entity));
                 throw new GetValueException(e.Message, e);
             }
-            return ForPowerShell(entity.GetValue(adaptedProperty.Name));
+            return ForPowerShell(entity, adaptedProperty.Name, entity.GetValue(adaptedProperty.Name));
         }
 
         /// <summary>
@@ -70,9 +71,11 @@ namespace Ftrack.Adapters
         /// (ConvertTo-Json, Export-Clixml, scripts) sees an object's adapted properties only through one,
         /// and would find a bare entity empty ("status": {}). Each read wraps anew; PowerShell unwraps
         /// for .NET calls, so identity ([object]::ReferenceEquals) and -eq still see the one entity.
+        /// A keyed collection (custom_attributes, metadata) reads as a dictionary of its keys.
         /// </summary>
-        private static object? ForPowerShell(object? value)
+        private static object? ForPowerShell(FtrackEntity entity, string name, object? value)
         {
+            if (value is System.Collections.Generic.List<object?> && KeyValueCollection.Of(entity, name) is { } keyed) return new KeyValueDictionary(entity, keyed);
             switch (value)
             {
                 case FtrackEntity nested:
@@ -118,7 +121,8 @@ namespace Ftrack.Adapters
             // Never loads: a type name is asked for by tools that list members.
             var entity = (FtrackEntity)adaptedProperty.BaseObject;
             if (adaptedProperty.Name == EntityTypeProperty) return typeof(string).FullName!;
-            return entity.TryGetValue(adaptedProperty.Name, true, out var value) && value != null ? value.GetType().FullName! : typeof(object).FullName!;
+            if (!entity.TryGetValue(adaptedProperty.Name, true, out var value) || value is null) return typeof(object).FullName!;
+            return KeyValueCollection.Of(entity, adaptedProperty.Name) != null ? typeof(KeyValueDictionary).FullName! : value.GetType().FullName!;
         }
 
         /// <inheritdoc />

@@ -21,8 +21,8 @@ namespace Ftrack.Batches
                     "A batch is open in this runspace on " + batch.Session + ", and this write is for " + session
                     + ": a batch is one transaction on one server. Submit or undo the batch first, or write through its session.", UsageErrorKind.InvalidOperation);
             batch.Add(operation);
-            // In a batch the object shows what it will be, so later operations can use it.
-            if (operation is UpdateOperation update) foreach (var pair in update.Data) update.Entity.Set(pair.Key, pair.Value);
+            // In a batch the objects show what they will be, so later operations can use them.
+            operation.ApplyLocally();
             return batch;
         }
     }

@@ -13,7 +13,7 @@ namespace Ftrack.Formatting
     /// </summary>
     public static class LoadedValues
     {
-        private static readonly string[] LabelAttributes = { "name", "username", "key" };
+        private static readonly string[] LabelAttributes = { "name", "username", "key", "content" };
 
         /// <summary>The loaded value at "status.name" (or "name"), or null where anything on the way is not loaded.</summary>
         public static object? Get(object? value, string path)
@@ -29,19 +29,25 @@ namespace Ftrack.Formatting
         /// <summary>
         /// The loaded value at a path as a table cell shows it: through collections too (the values of
         /// every item, joined), casts ignored (parent[Shot].name is the parent's name), dates with
-        /// their zone (<see cref="DisplayDates"/>), entities by their name (else type and key). Null
-        /// where nothing is loaded.
+        /// their zone (<see cref="DisplayDates"/>), entities by their name (else type and key), custom
+        /// attributes and metadata as key=value pairs. Null where nothing is loaded.
         /// </summary>
         public static object? Show(object? value, string path)
         {
             var values = new List<object?> { value };
-            foreach (var segment in path.Split('.'))
+            var segments = path.Split('.');
+            for (var i = 0; i < segments.Length; i++)
             {
-                var bracket = segment.IndexOf('[');
-                var name = bracket < 0 ? segment : segment.Substring(0, bracket);
+                var bracket = segments[i].IndexOf('[');
+                var name = bracket < 0 ? segments[i] : segments[i].Substring(0, bracket);
                 var next = new List<object?>();
                 foreach (var item in values)
-                    if (Unwrap(item) is FtrackEntity entity && entity.TryGetValue(name, true, out var found)) AddFlat(next, found);
+                {
+                    if (Unwrap(item) is not FtrackEntity entity || !entity.TryGetValue(name, true, out var found)) continue;
+                    // Custom attributes and metadata as their pairs (fps=24, fstart=1001), not their items.
+                    if (i == segments.Length - 1 && found is List<object?> && KeyValueCollection.Of(entity, name) is { } keyed) next.Add(KeyValueCollection.Text(entity, keyed));
+                    else AddFlat(next, found);
+                }
                 values = next;
             }
             if (values.Count == 0) return null;
@@ -51,7 +57,7 @@ namespace Ftrack.Formatting
             return string.Join(", ", parts);
         }
 
-        /// <summary>What names an entity to a person: its loaded name, username or key; null when none is loaded.</summary>
+        /// <summary>What names an entity to a person: its loaded name, username, key or (a note) content; null when none is loaded.</summary>
         public static string? Label(object? value)
         {
             if (Unwrap(value) is not FtrackEntity entity) return null;
