@@ -22,6 +22,7 @@
         'Get-FtrackServerInformation'
         'Get-FtrackSchema'
         'New-FtrackEntity'
+        'New-FtrackNote'
         'Set-FtrackEntity'
         'Remove-FtrackEntity'
         'Get-FtrackEntity'

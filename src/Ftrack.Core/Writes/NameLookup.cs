@@ -9,7 +9,7 @@ namespace Ftrack.Core.Writes
 {
     /// <summary>
     /// References to lookup entities given by name, as people write them (status = 'Approved'):
-    /// Status, Type, Priority, ObjectType and NoteCategory by name, User by username - types whose
+    /// Status, Type, Priority, ObjectType, NoteCategory and NoteLabel by name, User by username - types whose
     /// names are unique in practice. Each type is read once (one query) per lookup; a command makes
     /// one lookup and keeps it, so a thousand rows naming statuses cost one query, sent before the
     /// write is planned (inside a batch too, before queuing). A name that no entity has, or that
@@ -21,7 +21,7 @@ namespace Ftrack.Core.Writes
         private const int NamesShown = 20;
         private static readonly Dictionary<string, string> NameAttributes = new(StringComparer.Ordinal)
         {
-            ["Status"] = "name", ["Type"] = "name", ["Priority"] = "name", ["ObjectType"] = "name", ["NoteCategory"] = "name", ["User"] = "username",
+            ["Status"] = "name", ["Type"] = "name", ["Priority"] = "name", ["ObjectType"] = "name", ["NoteCategory"] = "name", ["NoteLabel"] = "name", ["User"] = "username",
         };
 
         private readonly FtrackSession _session;
