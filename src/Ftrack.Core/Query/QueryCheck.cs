@@ -28,6 +28,8 @@ namespace Ftrack.Core.Query
             }
             foreach (var path in outline.Paths)
             {
+                // An aggregate's rows are ordered by its own columns (order by count_id).
+                if (path.Clause == QueryClause.OrderBy && path.Query.Columns.Contains(path.Text) && path.Query.IsAggregate) continue;
                 if (StartOf(schemas, path) is not { } start) continue;
                 var resolution = AttributePaths.Resolve(schemas, start, path.Text);
                 if (resolution.IsMistake) throw Mistake(expression, path.Start + resolution.Offset, resolution.Message!, resolution.ErrorId);

@@ -12,6 +12,21 @@ namespace Ftrack.Core.Query
         public int EntityTypeStart { get; set; } = -1;
         /// <summary>The attribute paths of the select list, in their order (empty without a select).</summary>
         public List<QueryPath> Projections { get; } = new();
+        /// <summary>
+        /// The select list as the columns of an aggregate's rows, in its order: a path as written, an
+        /// aggregate as the server names it (count(id) → count_id, sum(parent.bid) → sum_parent_bid).
+        /// </summary>
+        public List<string> Columns { get; } = new();
+        /// <summary>The paths of group by, in their order.</summary>
+        public List<string> GroupBy { get; } = new();
+        /// <summary>True when the select list has an aggregate function.</summary>
+        public bool HasAggregates { get; set; }
+        /// <summary>An aggregate query: its rows are groups (plain values), not entities.</summary>
+        public bool IsAggregate => HasAggregates || GroupBy.Count > 0;
+        /// <summary>Where the where clause starts (its keyword) and ends in the expression; -1 without one.</summary>
+        public int WhereStart { get; set; } = -1;
+        /// <summary>Just past the where clause's last character; -1 without one.</summary>
+        public int WhereEnd { get; set; } = -1;
     }
 
     /// <summary>Which clause an attribute path is in.</summary>
@@ -139,14 +154,15 @@ namespace Ftrack.Core.Query
             scope.EntityTypeStart = type.Start;
             if (PeekIs("where"))
             {
-                _next++;
+                scope.WhereStart = _tokens[_next++].Start;
                 Or(scope, null);
+                scope.WhereEnd = _tokens[_next - 1].End;
             }
             if (PeekIs("group"))
             {
                 _next++;
                 Expect("by");
-                do Path(scope, QueryClause.GroupBy, null);
+                do scope.GroupBy.Add(Path(scope, QueryClause.GroupBy, null).Text);
                 while (TakeComma());
             }
             if (PeekIs("order"))
@@ -179,13 +195,22 @@ namespace Ftrack.Core.Query
         {
             if (_next + 1 < _tokens.Count && _tokens[_next].Kind == QueryTokenKind.Word && _tokens[_next + 1].Kind == QueryTokenKind.LeftParen)
             {
+                var function = _tokens[_next].Text.ToLowerInvariant();
                 _next += 2;
-                if (PeekIs(QueryTokenKind.Word)) Path(scope, QueryClause.Select, null).IsAggregated = true;
+                scope.HasAggregates = true;
+                if (PeekIs(QueryTokenKind.Word))
+                {
+                    var argument = Path(scope, QueryClause.Select, null);
+                    argument.IsAggregated = true;
+                    scope.Columns.Add(function + "_" + argument.Text.Replace('.', '_'));
+                }
                 else if (Peek is { Kind: QueryTokenKind.Operator, Text: "*" }) _next++;
                 Expect(QueryTokenKind.RightParen);
                 return;
             }
-            scope.Projections.Add(Path(scope, QueryClause.Select, null));
+            var path = Path(scope, QueryClause.Select, null);
+            scope.Projections.Add(path);
+            scope.Columns.Add(path.Text);
         }
 
         private QueryPath Path(QueryScope scope, QueryClause clause, QueryPath? within)

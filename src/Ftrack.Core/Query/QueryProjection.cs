@@ -40,9 +40,9 @@ namespace Ftrack.Core.Query
                 && string.Equals(table, kindOf, System.StringComparison.Ordinal);
         }
 
-        /// <summary>The projection of a query with a select list of attribute paths, read to the end; null otherwise.</summary>
+        /// <summary>The projection of a query with a select list of attribute paths, read to the end; null otherwise (and for aggregates, whose rows are no entities).</summary>
         internal static QueryProjection? Of(QueryOutline outline) =>
-            outline.IsComplete && outline.Root.EntityType is { } type && outline.Root.Projections.Count > 0
+            outline.IsComplete && outline.Root.EntityType is { } type && outline.Root.Projections.Count > 0 && !outline.Root.IsAggregate
                 ? new QueryProjection(type, outline.Root.Projections.Select(p => p.Text).ToArray())
                 : null;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Ftrack.Core.Operations;
@@ -90,6 +91,8 @@ namespace Ftrack.Core.Query
             _expression = QueryExpression.Parse(expression);
             _outline = QueryOutline.Parse(expression);
             Projection = QueryProjection.Of(_outline);
+            if (_outline.IsComplete && _outline.Root.IsAggregate)
+                AggregateColumns = _outline.Root.GroupBy.Where(g => !_outline.Root.Columns.Contains(g)).Concat(_outline.Root.Columns).ToList();
             _paging = paging;
             _verbose = verbose;
             _debug = debug;
@@ -102,6 +105,13 @@ namespace Ftrack.Core.Query
 
         /// <summary>What the query selected (its rows are marked with it), or null without a select.</summary>
         internal QueryProjection? Projection { get; }
+
+        /// <summary>
+        /// For an aggregate query (its rows are groups: plain key → value dictionaries), the columns in
+        /// the order to show them: the grouped paths that were not selected (what names a group), then
+        /// the select list in its order; null for any other query.
+        /// </summary>
+        public IReadOnlyList<string>? AggregateColumns { get; }
 
         /// <summary>Rows received so far.</summary>
         public long RowCount { get; private set; }

@@ -11,7 +11,9 @@ namespace Ftrack.Cmdlets
     /// <summary>
     /// Invoke-FtrackQuery: runs a query expression, page by page, streaming entities into the
     /// pipeline while the next page is fetched. Stops fetching when the pipeline stops. The rows of
-    /// a query with a select are shown with its columns (see <see cref="ProjectionViews"/>).
+    /// a query with a select are shown with its columns (see <see cref="ProjectionViews"/>); an
+    /// aggregate's groups are objects of their columns (<see cref="AggregateRows"/>). With
+    /// -IncludeTotalCount the total is exact: counted by the server when the rows stop early.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "FtrackQuery", SupportsPaging = true)]
     [OutputType(typeof(FtrackEntity))]
@@ -46,16 +48,27 @@ namespace Ftrack.Cmdlets
                 First = PagingParameters.First == ulong.MaxValue ? null : (long)Math.Min(PagingParameters.First, long.MaxValue),
             };
             var converter = AsHashtable ? new EntityHashtableConverter() : null;
+            AggregateRows? groups = null;
             var progress = new ProgressRecord(0x0F77, "Invoke-FtrackQuery", "Fetching") { PercentComplete = -1 };
             var showedProgress = false;
             var viewsRegistered = converter != null;
             try
             {
                 using var stream = _current = new QueryStream(session, Expression, paging, WantsVerbose, WantsDebug);
+                if (stream.AggregateColumns is { } columns) groups = new AggregateRows(columns);
                 foreach (var item in stream.Read())
                 {
                     switch (item.Kind)
                     {
+                        case QueryStream.ItemKind.Row when groups != null:
+                            // One object per group, its columns in the query's order, shown as a table.
+                            if (!viewsRegistered)
+                            {
+                                groups.RegisterView(this);
+                                viewsRegistered = true;
+                            }
+                            WriteObject(AsHashtable ? groups.ToHashtable(item.Value) : groups.ToObject(item.Value));
+                            break;
                         case QueryStream.ItemKind.Row:
                             if (!viewsRegistered && stream.Projection is { } projection)
                             {
@@ -83,10 +96,8 @@ namespace Ftrack.Cmdlets
                 }
                 if (PagingParameters.IncludeTotalCount)
                 {
-                    var skipped = (ulong)paging.Skip;
-                    WriteObject(stream.ReachedEnd
-                        ? PagingParameters.NewTotalCount(skipped + (ulong)stream.RowCount, 1.0)
-                        : PagingParameters.NewTotalCount(0, 0.0));
+                    var total = stream.ReachedEnd ? (ulong)paging.Skip + (ulong)stream.RowCount : CountAll(session);
+                    WriteObject(total is { } exact ? PagingParameters.NewTotalCount(exact, 1.0) : PagingParameters.NewTotalCount(0, 0.0));
                 }
             }
             catch (FtrackException e) when (!Cancellation.IsCancellationRequested)
@@ -102,6 +113,25 @@ namespace Ftrack.Cmdlets
                     try { WriteProgress(progress); } catch (PipelineStoppedException) { }
                 }
             }
+        }
+
+        /// <summary>
+        /// The query's total when the rows stopped short of its end (-First): ftrack counts them (one
+        /// aggregate query, <see cref="QueryCount"/>). Null, with a verbose note, when it cannot: an
+        /// aggregate query, an expression the module cannot read, or a server without aggregates.
+        /// </summary>
+        private ulong? CountAll(Core.Transport.FtrackSession session)
+        {
+            try
+            {
+                if (QueryCount.Total(session, Expression, NewCallOptions()) is { } total) return (ulong)total;
+                WriteVerbose("The total count is unknown: the rows stopped before the end, and no count can be derived from this expression (an aggregate, or one the module cannot read).");
+            }
+            catch (FtrackException e) when (!Cancellation.IsCancellationRequested)
+            {
+                WriteVerbose("The total count is unknown: the rows stopped before the end, and the server could not count them (" + e.Message + ").");
+            }
+            return null;
         }
 
         /// <inheritdoc />
