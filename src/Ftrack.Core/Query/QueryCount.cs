@@ -11,8 +11,8 @@ namespace Ftrack.Core.Query
     /// How many rows a query has in all, asked of the server with one aggregate query: the same type
     /// and where clause (select, order by, offset and limit dropped), counted. ftrack answers
     /// aggregates only with a group by, so the count is grouped by a column with few values — the
-    /// project where the type has one, else a boolean, else a foreign key — and the groups' counts
-    /// are added up. An expression the outline cannot read to the end, or one that is an aggregate
+    /// project where the type has one, else its status, type, user, ..., a boolean, a foreign key —
+    /// and the groups' counts are added up. An expression the outline cannot read to the end, or one that is an aggregate
     /// itself, has no such count.
     /// </summary>
     public static class QueryCount
@@ -50,15 +50,21 @@ namespace Ftrack.Core.Query
             return total;
         }
 
-        /// <summary>A column of the type with few distinct values: its project, a boolean, a foreign key, else its key.</summary>
+        /// <summary>
+        /// A stored column of the type with few distinct values: a reference to a lookup (its project,
+        /// status, type, user, ...), else a boolean, else any foreign key, else its key (one group per row).
+        /// </summary>
         private static string GroupKey(EntitySchema schema)
         {
             bool Plain(AttributeSchema a) => !a.IsCollection && !a.IsReference && Array.IndexOf(schema.Computed, a.Name) < 0;
             var attributes = schema.Attributes.Values.Where(Plain).ToList();
-            return attributes.FirstOrDefault(a => a.Name == "project_id")?.Name
+            return FewValues.Select(name => attributes.FirstOrDefault(a => a.Name == name)?.Name).FirstOrDefault(name => name != null)
                    ?? attributes.FirstOrDefault(a => a.Type == "boolean")?.Name
                    ?? attributes.FirstOrDefault(a => a.Format == "foreign_key")?.Name
                    ?? schema.PrimaryKey[0];
         }
+
+        // References to lookups that studios have few of, best first.
+        private static readonly string[] FewValues = { "project_id", "status_id", "type_id", "object_type_id", "user_id", "category_id" };
     }
 }
