@@ -128,10 +128,18 @@ Describe 'Writing custom attributes' {
         (Get-ServerValues $shot.id).fend | Should -Be 1160
     }
 
+    It 'discards the batch when a key set inside it is unknown' {
+        $shot = Get-Shot 'SQ010_SH030'
+        { Invoke-FtrackBatch { $shot.custom_attributes.fps = 25; $shot.custom_attributes.fsp = 25 } } |
+            Should -Throw "*discarded*Shot has no custom attribute 'fsp'*" -ErrorId 'Ftrack.BatchDiscarded,Ftrack.Cmdlets.InvokeFtrackBatchCommand'
+        $Error[1].FullyQualifiedErrorId | Should -Be 'Ftrack.UnknownCustomAttribute'
+        (Get-ServerValues $shot.id).fps | Should -Be 24
+    }
+
     It 'refuses setting a key outside a batch, pointing to Set-FtrackEntity, and sends nothing' {
         $shot = Get-Shot 'SQ010_SH030'
         $before = $session.RequestCount
-        { $shot.custom_attributes.fend = 1 } | Should -Throw '*would change only this object*Set-FtrackEntity -CustomAttribute @{ fend = ... }*'
+        { $shot.custom_attributes.fend = 1 } | Should -Throw '*would change only this object*Set-FtrackEntity -CustomAttribute @{ fend = ... }*' -ErrorId 'Ftrack.NoBatch'
         $session.RequestCount | Should -Be $before
         $shot.custom_attributes.fend | Should -Be 1100
     }

@@ -90,7 +90,7 @@ Describe 'Writing metadata' {
     It 'refuses setting a key outside a batch, and a value that is not text, sending nothing' {
         $shot = Invoke-FtrackQuery 'select name, metadata from Shot where name is "SQ010_SH010"'
         $before = $session.RequestCount
-        { $shot.metadata.plate = '/elsewhere' } | Should -Throw '*Set-FtrackEntity -Metadata @{ plate = ... }*'
+        { $shot.metadata.plate = '/elsewhere' } | Should -Throw '*Set-FtrackEntity -Metadata @{ plate = ... }*' -ErrorId 'Ftrack.NoBatch'
         $shot | Set-FtrackEntity -Metadata @{ plate = @{ path = '/x' } } -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'Ftrack.InvalidAttributeValue,Ftrack.Cmdlets.SetFtrackEntityCommand'
         $err[0].Exception.Message | Should -Match "Metadata 'plate' of Shot 'SQ010_SH010' .* is text"

@@ -101,7 +101,18 @@ namespace Ftrack.Adapters
 
         private void Write(object key, object? value)
         {
-            var name = Convert.ToString(key, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            try
+            {
+                Queue(Convert.ToString(key, System.Globalization.CultureInfo.InvariantCulture) ?? "", value);
+            }
+            catch (FtrackException e)
+            {
+                throw new FtrackRecordException(e, _owner);
+            }
+        }
+
+        private void Queue(string name, object? value)
+        {
             var parameter = _collection.Name == "metadata" ? "Metadata" : "CustomAttribute";
             var batch = RunspaceBatches.Current
                         ?? throw new FtrackUsageException(FtrackErrorIds.NoBatch, "Setting " + _owner.GetEntityType() + "." + _collection.Name + "['" + name
