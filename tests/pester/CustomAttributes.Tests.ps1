@@ -211,6 +211,17 @@ Describe 'Refused before anything is sent' {
         $sintelShot | Set-FtrackEntity -CustomAttribute @{ bid_round = 2 } -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'Ftrack.UnknownCustomAttribute,Ftrack.Cmdlets.SetFtrackEntityCommand'
         $err[0].Exception.Message | Should -Not -Match 'bid_round \('
+
+        # A query's shots come with their project (a system projection): no lookup per shot.
+        $springShots = @(Invoke-FtrackQuery 'select name from Shot where project.name is "spring_commercial"')
+        $springShots.Count | Should -BeGreaterThan 1
+        $before = $session.RequestCount
+        Invoke-FtrackBatch { $springShots | Set-FtrackEntity -CustomAttribute @{ bid_round = 3 } }
+        $session.RequestCount - $before | Should -Be 1
+        $springShots | ForEach-Object { (Get-ServerValues $_.id).bid_round } | Should -Be (@(3) * $springShots.Count)
+        # A shot known only by its id: its project is asked for.
+        Set-FtrackEntity -EntityType Shot -Id $springShot.id -CustomAttribute @{ bid_round = 4 }
+        (Get-ServerValues $springShot.id).bid_round | Should -Be 4
     }
 }
 
