@@ -48,6 +48,14 @@ try {
         ForEach-Object { [pscustomobject]@{ User = $_.Name; Hours = [math]::Round(($_.Group | Measure-Object duration -Sum).Sum / 3600, 1) } } |
         Sort-Object Hours -Descending | Format-Table | Out-Host
 
+    Show 'Custom attributes: each shot''s frame rate and frame range (loaded for all the shots in one request)'
+    Invoke-FtrackQuery 'select name from Shot where project.name is "sintel_redux" order by name' -First 6 |
+        Select-Object name, @{ n = 'fps'; e = { $_.custom_attributes.fps } }, @{ n = 'first'; e = { $_.custom_attributes.fstart } },
+            @{ n = 'last'; e = { $_.custom_attributes.fend } }, @{ n = 'handles'; e = { $_.custom_attributes.handles } } | Format-Table | Out-Host
+
+    Show 'Aggregates: tasks and their bid (seconds) per status, added up by the server'
+    Invoke-FtrackQuery 'select count(id), sum(bid) from Task group by status.name order by count_id desc' | Format-Table | Out-Host
+
     Show 'Errors say what went wrong, before anything is sent'
     Invoke-FtrackQuery 'select nmae from Task' -ErrorAction SilentlyContinue -ErrorVariable failure
     Write-Host ("{0}`n  {1}" -f $failure[0].FullyQualifiedErrorId, $failure[0].Exception.Message)

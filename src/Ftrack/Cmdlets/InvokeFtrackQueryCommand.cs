@@ -64,7 +64,7 @@ namespace Ftrack.Cmdlets
                             // One object per group, its columns in the query's order, shown as a table.
                             if (!viewsRegistered)
                             {
-                                groups.RegisterView(this);
+                                groups.RegisterView(this, item.Value);
                                 viewsRegistered = true;
                             }
                             WriteObject(AsHashtable ? groups.ToHashtable(item.Value) : groups.ToObject(item.Value));

@@ -42,14 +42,17 @@ namespace Ftrack.Formatting
             return table;
         }
 
-        /// <summary>Makes sure this runspace has the table of these columns.</summary>
-        public void RegisterView(PSCmdlet cmdlet)
+        /// <summary>Makes sure this runspace has the table of these columns; numbers (as the first row has them) align right.</summary>
+        public void RegisterView(PSCmdlet cmdlet, object? firstRow)
         {
             if (!RunspaceFormats.Claim(_typeName)) return;
+            var values = firstRow as IDictionary<string, object?>;
+            Alignment AlignmentOf(string column) =>
+                values != null && values.TryGetValue(column, out var value) && value is int or long or double or decimal or float ? Alignment.Right : Alignment.Undefined;
             var table = TableControl.Create(outOfBand: false, autoSize: false, hideTableHeaders: false);
-            foreach (var column in _columns) table.AddHeader(Alignment.Undefined, 0, column);
+            foreach (var column in _columns) table.AddHeader(AlignmentOf(column), 0, column);
             var row = table.StartRowDefinition(wrap: false, entrySelectedByType: null, entrySelectedByCondition: null);
-            foreach (var column in _columns) row.AddPropertyColumn(column, Alignment.Undefined, format: null);
+            foreach (var column in _columns) row.AddPropertyColumn(column, AlignmentOf(column), format: null);
             RunspaceFormats.Add(cmdlet, new ExtendedTypeDefinition(_typeName, new[] { new FormatViewDefinition(_typeName, row.EndRowDefinition().EndTable()) }));
         }
 
