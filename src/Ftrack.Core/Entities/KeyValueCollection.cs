@@ -60,6 +60,22 @@ namespace Ftrack.Core.Entities
             return read;
         }
 
+        /// <summary>Adds an item written on the client to the loaded items (once); nothing when they are not loaded.</summary>
+        internal static void AddItem(FtrackEntity owner, AttributeSchema collection, FtrackEntity item) => Change(owner, collection, items =>
+        {
+            if (!items.Contains(item)) items.Add(item);
+        });
+
+        /// <summary>Takes an item deleted on the client out of the loaded items; nothing when they are not loaded.</summary>
+        internal static void RemoveItem(FtrackEntity owner, AttributeSchema collection, FtrackEntity item) => Change(owner, collection, items => items.Remove(item));
+
+        // Under the result's lock: a query's producer thread may be merging into the same entities.
+        private static void Change(FtrackEntity owner, AttributeSchema collection, Action<List<object?>> change)
+        {
+            if (Items(owner, collection) is not { } items) return;
+            lock (owner.Origin?.Sync ?? items) change(items);
+        }
+
         /// <summary>The loaded item whose key is <paramref name="key"/>, or null.</summary>
         public static FtrackEntity? Item(FtrackEntity owner, AttributeSchema collection, string key)
         {

@@ -46,7 +46,7 @@ namespace Ftrack.Core.Writes
                 {
                     if (existing is null) continue;
                     var removed = existing;
-                    operations.Add(new DeleteOperation(existing) { AlsoApply = () => KeyValueCollection.Items(owner, collection)?.Remove(removed) });
+                    operations.Add(new DeleteOperation(existing) { AlsoApply = () => KeyValueCollection.RemoveItem(owner, collection, removed) });
                 }
                 else if (existing != null)
                 {
@@ -64,10 +64,7 @@ namespace Ftrack.Core.Writes
                         new KeyValuePair<string, object?>(collection.ValueAttribute!, pair.Value),
                     });
                     var added = create.Entity;
-                    create.AlsoApply = () =>
-                    {
-                        if (KeyValueCollection.Items(owner, collection) is { } items && !items.Contains(added)) items.Add(added);
-                    };
+                    create.AlsoApply = () => KeyValueCollection.AddItem(owner, collection, added);
                     operations.Add(create);
                 }
             }
