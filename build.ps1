@@ -59,7 +59,7 @@ function Invoke-Build {
         Copy-Item -Destination $help
 
     # The local server runs as a child process: its own folder, its own dependencies.
-    $serverBin = Join-Path $Root "src/Ftrack.Server/bin/$Configuration/net10.0"
+    $serverBin = Join-Path $Root "src/Ftrack.Server/bin/$Configuration/net8.0"
     if (Test-Path (Join-Path $serverBin 'Ftrack.Server.dll')) {
         $serverOut = Join-Path $ModuleOut 'server'
         New-Item -ItemType Directory -Path $serverOut | Out-Null

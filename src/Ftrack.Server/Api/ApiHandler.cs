@@ -20,7 +20,7 @@ internal interface IApiRequest
 
     Stream Body { get; }
 
-    /// <summary>Signalled when the client goes away.</summary>
+    /// <summary>Signalled when the client goes away, or the server stops (all HttpListener can tell).</summary>
     CancellationToken Aborted { get; }
 }
 
@@ -41,13 +41,16 @@ internal sealed class ApiHandler
     private readonly BatchExecutor _executor;
     private readonly Storage.AdminCredentials _credentials;
     private readonly BodyLimits _limits;
+    private readonly Action<string> _log;
     private readonly ConcurrentDictionary<string, string> _sessions = new();
 
-    public ApiHandler(BatchExecutor executor, Storage.AdminCredentials credentials, BodyLimits limits)
+    /// <param name="log">Where the details of an unexpected failure go (ServerOptions.Log).</param>
+    public ApiHandler(BatchExecutor executor, Storage.AdminCredentials credentials, BodyLimits limits, Action<string> log)
     {
         _executor = executor;
         _credentials = credentials;
         _limits = limits;
+        _log = log;
     }
 
     public async Task<ApiResponse> HandleAsync(IApiRequest request)
@@ -80,8 +83,8 @@ internal sealed class ApiHandler
         }
         catch (Exception unexpected)
         {
-            Console.Error.WriteLine("Ftrack.Server: unexpected error: " + unexpected);
-            var error = FtrackError.Server("The server failed to handle the request; its standard error has the details.");
+            _log("Ftrack.Server: unexpected error: " + unexpected);
+            var error = FtrackError.Server("The server failed to handle the request; its log has the details.");
             return Error(error, strict ? error.StrictStatus : 200, headers);
         }
     }
@@ -113,7 +116,7 @@ internal sealed class ApiHandler
                 return false;
             if (!(cookie != null && _sessions.ContainsKey(cookie)))
             {
-                var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+                var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
                 _sessions[token] = user;
                 headers.Add(new("Set-Cookie", $"{SessionCookie}={token}; path=/; samesite=strict; httponly"));
             }
