@@ -20,7 +20,7 @@ internal interface IApiRequest
 
     Stream Body { get; }
 
-    /// <summary>Signalled when the client goes away, or the server stops (all HttpListener can tell).</summary>
+    /// <summary>Signalled when the client goes away, or the stopping server gives up on the request (all HttpListener can tell).</summary>
     CancellationToken Aborted { get; }
 }
 

@@ -25,6 +25,7 @@ internal sealed class HttpListenerHost : IAsyncDisposable
     private readonly Action<string> _log;
     private readonly bool _loopbackOnly;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abandoning = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _accepting;
     private int _inFlight;
@@ -159,7 +160,7 @@ internal sealed class HttpListenerHost : IAsyncDisposable
             if (!IsAllowed(context.Request))
                 Refuse(context, 403);
             else
-                await _serve(context, _stopping.Token).ConfigureAwait(false);
+                await _serve(context, _abandoning.Token).ConfigureAwait(false);
         }
         catch (Exception error) when (error is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -209,6 +210,8 @@ internal sealed class HttpListenerHost : IAsyncDisposable
         if (Volatile.Read(ref _inFlight) == 0)
             _drained.TrySetResult();
         await Task.WhenAny(_drained.Task, Task.Delay(DrainTimeout)).ConfigureAwait(false);
+        // Whatever still runs is given up: a body still being read, an answer still being written.
+        _abandoning.Cancel();
         _listener.Close();
         try
         {

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 
 namespace Ftrack.Server.Hosting;
 
-/// <summary>A request handler: the context to answer, and a token signalled when the server stops.</summary>
+/// <summary>A request handler: the context to answer, and a token signalled when the server gives up on requests in flight (5 seconds after it was told to stop).</summary>
 internal delegate Task RequestHandler(HttpListenerContext context, CancellationToken stopping);
 
 /// <summary>
