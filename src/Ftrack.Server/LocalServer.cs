@@ -59,7 +59,14 @@ public sealed class LocalServer : IAsyncDisposable
     /// </summary>
     public Task Stopped { get; }
 
-    private async Task WhenStoppedAsync() => await await Task.WhenAny(_disposedSource.Task, _host.Stopped);
+    private async Task WhenStoppedAsync()
+    {
+        var ended = await Task.WhenAny(_disposedSource.Task, _host.Stopped);
+        if (ended.IsFaulted)
+            // The listener failed on its own: nothing will be served, so the database is closed too.
+            await DisposeAsync();
+        await ended;
+    }
 
     public static async Task<LocalServer> StartAsync(ServerOptions options)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Reflection;
 using System.Text.Json.Nodes;
 using Ftrack.Server.Hosting;
 using Ftrack.Server.Storage;
@@ -212,6 +213,25 @@ public sealed class HostingTests
             await again.ConnectAsync(url.Host, url.Port);
         });
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    /// <summary>
+    /// Should the listener ever fail on its own, the server ends: Stopped faults with the reason
+    /// (what the module's StopReason and Ftrack.LocalServerStopped then say), and the log has the details.
+    /// </summary>
+    [Fact]
+    public async Task AFailedListenerEndsTheServerAndSaysWhy()
+    {
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var server = await TestServer.StartAsync(SeedKind.Empty, configure: o => o.Log = log.Enqueue);
+        var host = (HttpListenerHost)typeof(LocalServer).GetField("_host", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(server.Server)!;
+        var listener = (HttpListener)typeof(HttpListenerHost).GetField("_listener", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(host)!;
+        // Closed under the host's feet: to its accept loop, a listener that failed.
+        listener.Close();
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => server.Server.Stopped.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("HttpListener", failure.Message);
+        Assert.Contains(log, line => line.StartsWith("Ftrack.Server: the HTTP listener failed and the server stopped"));
     }
 
     /// <summary>

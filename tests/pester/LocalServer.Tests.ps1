@@ -85,6 +85,12 @@ Describe 'Start-FtrackLocalServer' {
         { Invoke-FtrackQuery 'select name from Project' -Session $byUrl -ErrorAction Stop } | Should -Throw -ErrorId 'Ftrack.LocalServerStopped,Ftrack.Cmdlets.InvokeFtrackQueryCommand'
     }
 
+    It 'fails with Ftrack.LocalServerFailed, saying why, when its port is taken' {
+        { Start-FtrackLocalServer -Seed Empty -Port $server.Url.Port } |
+            Should -Throw -ErrorId 'Ftrack.LocalServerFailed,Ftrack.Cmdlets.StartFtrackLocalServerCommand' -ExpectedMessage "*did not start: Cannot listen on http://127.0.0.1:$($server.Url.Port)/*"
+        $server.IsRunning | Should -BeTrue
+    }
+
     It 'takes -WhatIf: Stop-FtrackLocalServer -WhatIf leaves it running' {
         $server | Stop-FtrackLocalServer -WhatIf
         $server.IsRunning | Should -BeTrue

@@ -140,6 +140,8 @@ internal sealed class HttpListenerHost : IAsyncDisposable
             catch (Exception error)
             {
                 _log("Ftrack.Server: the HTTP listener failed and the server stopped: " + error);
+                // Refuse connections rather than accept ones nobody will answer.
+                _listener.Close();
                 throw;
             }
             if (_stopping.IsCancellationRequested)
