@@ -97,9 +97,10 @@ internal static class RequestBody
         {
             return -1;
         }
-        catch (IOException) when (!aborted.IsCancellationRequested)
+        catch (Exception error) when (error is IOException or System.Net.HttpListenerException && !aborted.IsCancellationRequested)
         {
-            // The client ended the body early (HttpListener says so with an IOException).
+            // The client ended the body early: the managed HttpListener says so with an
+            // HttpListenerException (400), http.sys and Kestrel with an IOException.
             throw new FtrackError("ValidationError", "The request body ended before it was complete.", 400);
         }
     }
