@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Text.Json;
@@ -70,6 +71,12 @@ public sealed class LocalServer : IAsyncDisposable
 
     public static async Task<LocalServer> StartAsync(ServerOptions options)
     {
+        // Standalone, the server runs with invariant globalization; inside pwsh it would take the
+        // user's culture (a Thai calendar's year 2569 in seeded dates, "1.000" in messages). Set
+        // here, the culture flows with the execution context into seeding, the host's accept loop
+        // and every request, and is the caller's again once this method returns.
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         var address = options.BindAddress == "localhost" ? IPAddress.Loopback : null;
         if (address == null && !IPAddress.TryParse(options.BindAddress, out address))
             throw new ArgumentException($"--bind needs an IP address, not \"{options.BindAddress}\".");

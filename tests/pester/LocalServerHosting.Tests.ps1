@@ -118,6 +118,27 @@ $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetNa
     }
 }
 
+Describe "The user's culture" {
+    It 'does not reach the server: a pwsh in Persian (its calendar, its digit grouping) still gets 2026 dates and invariant numbers' {
+        $file = Join-Path $TestDrive 'culture.ps1'
+        @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:FTRACK_MODULE_PATH'
+`$env:FTRACK_SCHEMA_CACHE = '$env:FTRACK_SCHEMA_CACHE'
+`$server = Start-FtrackLocalServer -Seed Demo
+`$server | Connect-Ftrack
+`$years = @(Invoke-FtrackQuery 'select start_date from Task where start_date is_not None' | ForEach-Object { `$_.start_date.Year } | Sort-Object -Unique)
+`$message = try { Invoke-FtrackQuery ("select name from Task where name like '" + ('x' * 60000) + "'") -ErrorAction Stop } catch { `$_.Exception.Message }
+[pscustomobject]@{ Culture = [cultureinfo]::CurrentCulture.Name; Years = `$years; Message = `$message } | ConvertTo-Json -Compress
+"@ | Set-Content $file
+        $run = Invoke-ChildPwsh -File $file -Environment @{ LANG = 'fa_IR.UTF-8'; LC_ALL = 'fa_IR.UTF-8' } -TimeoutSec 120
+        $r = @($run.Output -split "`n" | Where-Object { $_ -match '^\s*\{' })[-1] | ConvertFrom-Json
+        $r.Culture | Should -Be 'fa-IR' -Because $run.Output
+        $r.Years | Should -Be @(2026) -Because 'the demo data is dated 2026'
+        $r.Message | Should -Match 'at most 50,000 bytes long; this one is 60,000\.'
+    }
+}
+
 Describe 'Isolation from other copies of its dependencies' {
     It 'uses its own Microsoft.Data.Sqlite when another module loaded one first' {
         $other = Join-Path $TestDrive 'other-module'
