@@ -60,6 +60,49 @@ Describe 'Start-FtrackLocalServer in a pwsh whose .NET has no ASP.NET Core, with
     }
 }
 
+Describe 'The server on .NET 8, the runtime pwsh 7.4 runs on' -Skip:(-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -ne 'X64') {
+    BeforeAll {
+        # The machine has .NET 10 only: a dotnet root of its own from this host and the .NET 8 runtime
+        # pack that tests/tools/Ftrack.TestTools.csproj downloads (build.ps1 test restores it).
+        $version = ([xml](Get-Content (Join-Path $PSScriptRoot '../tools/Ftrack.TestTools.csproj'))).Project.ItemGroup.PackageDownload |
+            Where-Object Include -EQ 'Microsoft.NETCore.App.Runtime.linux-x64' | ForEach-Object { $_.Version.Trim('[', ']') }
+        $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+        $pack = Join-Path $nuget "microsoft.netcore.app.runtime.linux-x64/$version/runtimes/linux-x64"
+        $installed = Split-Path (Split-Path (Split-Path ([Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory().TrimEnd('/'))))
+        $script:root = Join-Path $TestDrive 'dotnet8'
+        $framework = Join-Path $root "shared/Microsoft.NETCore.App/$version"
+        New-Item -ItemType Directory $framework, (Join-Path $root 'host') | Out-Null
+        Copy-Item (Join-Path $installed 'dotnet') $root
+        Copy-Item (Join-Path $installed 'host/fxr') (Join-Path $root 'host') -Recurse
+        Copy-Item (Join-Path $pack 'lib/net8.0/*'), (Join-Path $pack 'native/*') $framework
+        $script:frameworkDir = $framework
+
+        $psi = [Diagnostics.ProcessStartInfo]::new((Join-Path $root 'dotnet'))
+        foreach ($a in (Join-Path (Split-Path $env:FTRACK_MODULE_PATH) 'server/Ftrack.Server.dll'), '--port', '0', '--seed', 'Demo') { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $psi.Environment['DOTNET_ROOT'] = $root
+        $script:process = [Diagnostics.Process]::Start($psi)
+        $script:errors = $process.StandardError.ReadToEndAsync()
+        $line = $process.StandardOutput.ReadLineAsync()
+        $script:firstLine = if ($line.Wait(60000)) { $line.Result } else { '' }
+    }
+    AfterAll {
+        if ($process -and -not $process.HasExited) { $process.Kill() }
+    }
+
+    It 'starts, on that runtime, and answers a query' {
+        $m = [regex]::Match($firstLine, '^Ftrack local server listening url=(?<url>http://127\.0\.0\.1:\d+) api_user=(?<user>\S+) api_key=(?<key>\S+)$')
+        $m.Success | Should -BeTrue -Because "its first line was '$firstLine'; on stderr: $(if ($errors.IsCompleted) { $errors.Result })"
+        $url, $user, $key = $m.Groups['url'].Value, $m.Groups['user'].Value, $m.Groups['key'].Value
+        $runtime = @(Get-Content "/proc/$($process.Id)/maps" | Where-Object { $_ -like '*libcoreclr.so' } | ForEach-Object { ($_ -split '\s+', 6)[5] } | Sort-Object -Unique)
+        $runtime | Should -Be @(Join-Path $frameworkDir 'libcoreclr.so')
+        $answer = Invoke-RestMethod -Method Post -Uri "$url/api" -Headers @{ 'ftrack-user' = $user; 'ftrack-api-key' = $key } `
+            -Body '[{"action":"query","expression":"select name, status.name from Task where parent.name is \"SQ010_SH010\""}]' -ContentType 'application/json'
+        @($answer[0].data).Count | Should -BeGreaterThan 0
+    }
+}
+
 Describe 'Ctrl+C at the prompt, in a terminal' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'support/Terminal.psm1') -Force
