@@ -24,8 +24,11 @@ internal interface IApiRequest
     CancellationToken Aborted { get; }
 }
 
-/// <summary>The answer to write: status, JSON body, extra headers; CloseConnection when the connection cannot be reused.</summary>
-internal sealed record ApiResponse(int Status, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers, bool CloseConnection = false);
+/// <summary>
+/// The answer to write: status, JSON body, extra headers; CloseConnection when the connection
+/// cannot be reused; Buffer, when set, holds the body and is disposed once it was written.
+/// </summary>
+internal sealed record ApiResponse(int Status, ReadOnlyMemory<byte> Body, IReadOnlyList<KeyValuePair<string, string>> Headers, bool CloseConnection = false, IDisposable? Buffer = null);
 
 /// <summary>
 /// <c>POST /api</c>, independent of the HTTP server: authenticates, reads the body within its
@@ -69,8 +72,17 @@ internal sealed class ApiHandler
             if (body.Error != null)
                 return Error(body.Error, strict ? body.Error.StrictStatus : 200, headers, body.CloseConnection);
             using var document = RequestJson.Parse(body.Body);
-            var result = await _executor.ExecuteAsync(document.RootElement, _credentials.UserId, denormalize);
-            return new ApiResponse(200, result, headers);
+            var answer = new PooledAnswer();
+            try
+            {
+                await _executor.ExecuteAsync(document.RootElement, _credentials.UserId, denormalize, answer);
+            }
+            catch
+            {
+                answer.Dispose();
+                throw;
+            }
+            return new ApiResponse(200, answer.Written, headers, Buffer: answer);
         }
         catch (FtrackError error)
         {
@@ -79,7 +91,7 @@ internal sealed class ApiHandler
         catch (OperationCanceledException) when (request.Aborted.IsCancellationRequested)
         {
             // The client went away; nobody reads this.
-            return new ApiResponse(499, [], headers, CloseConnection: true);
+            return new ApiResponse(499, ReadOnlyMemory<byte>.Empty, headers, CloseConnection: true);
         }
         catch (Exception unexpected)
         {
