@@ -51,7 +51,7 @@ public sealed class LocalServer : IAsyncDisposable
     /// <summary>The remembered page ends of queries (tests read its accounting).</summary>
     internal Query.PageCursorCache PageCursors { get; }
 
-    /// <summary>The line the PowerShell module parses from the first line of stdout.</summary>
+    /// <summary>The standalone server's first line on stdout; ModuleEntry hands the module the same line.</summary>
     public string ListeningLine => $"Ftrack local server listening url={Url} api_user={ApiUser} api_key={ApiKey}";
 
     /// <summary>
