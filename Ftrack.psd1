@@ -50,7 +50,7 @@
 - Invoke-FtrackQuery streams results into the pipeline and pages for you; one object per entity, tab completion of types and attributes.
 - New-, Set-, Remove- and Get-FtrackEntity, batches (Start-, Submit-, Invoke-FtrackBatch) sent as one transaction, with attribute names checked against the schema first; Invoke-FtrackOperation for raw operations.
 - Reads retried on transient failures, writes never resent; errors with stable ids that say what went wrong.
-- Start-FtrackLocalServer: an ftrack-compatible server on this machine for demos and Pester tests (it runs on dotnet with the ASP.NET Core 10 runtime).
+- Start-FtrackLocalServer: an ftrack-compatible server inside PowerShell for demos and Pester tests; it needs nothing but pwsh 7.4+.
 - Help for every cmdlet and about_Ftrack topics.
 '@
         }

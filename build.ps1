@@ -39,6 +39,8 @@ if ([Console]::IsOutputRedirected) {
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'Ftrack'
+# The platforms pwsh 7.4+ is released for: the server ships SQLite's native library for these.
+$ServerRuntimes = 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'osx-x64', 'osx-arm64', 'win-x64', 'win-arm64'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 # Get-PwshCommand: the pwsh running this script, as a command line (for child pwsh processes).
@@ -60,21 +62,33 @@ function Invoke-Build {
     $bin = Join-Path $Root "src/Ftrack/bin/$Configuration/netstandard2.0"
     foreach ($file in 'Ftrack.dll', 'Ftrack.Core.dll') { Copy-Item (Join-Path $bin $file) $ModuleOut }
     Copy-Item (Join-Path $Root 'Ftrack.psd1') $ModuleOut
-    # The licence travels with the module, so every installed copy carries it.
+    # The licence travels with the module, so every installed copy carries it; so do the notices of
+    # what the package redistributes (the server's SQLite and its .NET bindings, the recorded schemas).
     Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut
+    Copy-Item (Join-Path $Root 'THIRD-PARTY-NOTICES.txt') $ModuleOut
     foreach ($file in 'Ftrack.types.ps1xml', 'Ftrack.format.ps1xml') { Copy-Item (Join-Path $Root "src/Ftrack/$file") $ModuleOut }
     $help = Join-Path $ModuleOut 'en-US'
     New-Item -ItemType Directory -Path $help | Out-Null
     Get-ChildItem (Join-Path $Root 'en-US') -File | Where-Object { $_.Name -like '*.xml' -or $_.Name -like 'about_*.help.txt' } |
         Copy-Item -Destination $help
 
-    # The local server runs as a child process: its own folder, its own dependencies.
-    $serverBin = Join-Path $Root "src/Ftrack.Server/bin/$Configuration/net10.0"
+    # The local server: loaded into pwsh by Start-FtrackLocalServer (a load context of its own over
+    # server/), or run standalone with `dotnet server/Ftrack.Server.dll`. Its assemblies, the files
+    # the standalone form needs (deps.json places SQLite's native library), and SQLite for the
+    # platforms pwsh ships for; no symbols, no native launcher.
+    $serverBin = Join-Path $Root "src/Ftrack.Server/bin/$Configuration/net8.0"
     if (Test-Path (Join-Path $serverBin 'Ftrack.Server.dll')) {
         $serverOut = Join-Path $ModuleOut 'server'
         New-Item -ItemType Directory -Path $serverOut | Out-Null
-        # Everything the server needs to run (its dependencies and runtimes), not its debug symbols.
-        Copy-Item (Join-Path $serverBin '*') $serverOut -Recurse -Exclude '*.pdb'
+        Get-ChildItem $serverBin -File | Where-Object { $_.Extension -eq '.dll' -or $_.Name -in 'Ftrack.Server.deps.json', 'Ftrack.Server.runtimeconfig.json' } |
+            Copy-Item -Destination $serverOut
+        foreach ($rid in $ServerRuntimes) {
+            $native = Join-Path $serverBin "runtimes/$rid/native"
+            if (-not (Test-Path $native)) { throw "SQLite has no native library for $rid in $serverBin/runtimes: the package no longer ships it." }
+            $target = Join-Path $serverOut "runtimes/$rid/native"
+            New-Item -ItemType Directory -Path $target | Out-Null
+            Copy-Item (Join-Path $native '*') $target
+        }
     }
     Write-Host "Module laid out in $ModuleOut"
 }

@@ -1,44 +1,44 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Ftrack.Server.Api;
+using Ftrack.Server.Hosting;
 using Ftrack.Server.Operations;
 using Ftrack.Server.Schema;
 using Ftrack.Server.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Ftrack.Server;
 
 /// <summary>
-/// Starts the server in the current process: used by <c>Program</c> and directly by tests
+/// Starts the server in the current process: used by <c>Program</c> (standalone), by
+/// <c>ModuleEntry</c> (inside pwsh) and directly by tests
 /// (<c>await using var server = await LocalServer.StartAsync(new ServerOptions())</c>).
+/// The HTTP endpoints are mapped here, in <see cref="MapRoutes"/>.
 /// </summary>
 public sealed class LocalServer : IAsyncDisposable
 {
     private static readonly Lazy<EntityModel> SharedModel = new(() => ModelBuilder.Build(ServedSchemas.Instance.Schemas));
 
-    private readonly WebApplication _app;
+    private readonly HttpListenerHost _host;
     private readonly Database _database;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _disposedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    private LocalServer(WebApplication app, Database database, BatchExecutor executor, string url, string apiUser, string apiKey)
+    private LocalServer(HttpListenerHost host, Database database, BatchExecutor executor, string url, string apiUser, string apiKey)
     {
-        _app = app;
+        _host = host;
         _database = database;
         PageCursors = executor.PageCursors;
         Url = url;
         ApiUser = apiUser;
         ApiKey = apiKey;
+        Stopped = WhenStoppedAsync();
     }
 
     /// <summary>Base URL, e.g. http://127.0.0.1:51234 (the API is at Url + "/api").</summary>
@@ -51,17 +51,32 @@ public sealed class LocalServer : IAsyncDisposable
     /// <summary>The remembered page ends of queries (tests read its accounting).</summary>
     internal Query.PageCursorCache PageCursors { get; }
 
-    /// <summary>The line the PowerShell module parses from the first line of stdout.</summary>
+    /// <summary>The standalone server's first line on stdout; ModuleEntry hands the module the same line.</summary>
     public string ListeningLine => $"Ftrack local server listening url={Url} api_user={ApiUser} api_key={ApiKey}";
 
-    /// <summary>Completes when the server has stopped: disposed, its parent process ended, or the host was told to stop (SIGTERM).</summary>
-    public Task Stopped => Task.WhenAny(_stoppedSource.Task, _hostStopped.Task);
+    /// <summary>
+    /// Completes when the server has stopped: disposed (also when its parent process ended), or
+    /// faulted with the reason when the HTTP listener failed on its own.
+    /// </summary>
+    public Task Stopped { get; }
 
-    private readonly TaskCompletionSource _stoppedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _hostStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private async Task WhenStoppedAsync()
+    {
+        var ended = await Task.WhenAny(_disposedSource.Task, _host.Stopped);
+        if (ended.IsFaulted)
+            // The listener failed on its own: nothing will be served, so the database is closed too.
+            await DisposeAsync();
+        await ended;
+    }
 
     public static async Task<LocalServer> StartAsync(ServerOptions options)
     {
+        // Standalone, the server runs with invariant globalization; inside pwsh it would take the
+        // user's culture (a Thai calendar's year 2569 in seeded dates, "1.000" in messages). Set
+        // here, the culture flows with the execution context into seeding, the host's accept loop
+        // and every request, and is the caller's again once this method returns.
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         var address = options.BindAddress == "localhost" ? IPAddress.Loopback : null;
         if (address == null && !IPAddress.TryParse(options.BindAddress, out address))
             throw new ArgumentException($"--bind needs an IP address, not \"{options.BindAddress}\".");
@@ -74,30 +89,9 @@ public sealed class LocalServer : IAsyncDisposable
             await SeedIfNewAsync(database, executor, options);
             var credentials = AdminCredentials.Ensure(database, options.ApiUser, options.ApiKey);
             var handler = new ApiHandler(executor, credentials,
-                new BodyLimits(options.MaxRequestBodyBytes, options.MinRequestBodyBytesPerSecond, options.RequestBodyGracePeriod));
-
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-            // Stdout belongs to the listening line the module parses; the host must not log there.
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(kestrel =>
-            {
-                kestrel.Listen(address, options.Port);
-                // The handler reads bodies within its own limits (RequestBody): Kestrel's would
-                // answer "too large" with a reset and "too slow" with an empty 408.
-                kestrel.Limits.MaxRequestBodySize = null;
-                kestrel.Limits.MinRequestBodyDataRate = null;
-                kestrel.AddServerHeader = false;
-            });
-            var app = builder.Build();
-            app.MapPost("/api", context => AspNetApi.HandleAsync(handler, context));
-            app.MapFallback(AspNetApi.NotFoundAsync);
-            await app.StartAsync();
-
-            var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
-            var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
-                : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-            var server = new LocalServer(app, database, executor, $"http://{host}:{port}", credentials.User, credentials.AnnouncedKey);
-            app.Lifetime.ApplicationStopping.Register(() => server._hostStopped.TrySetResult());
+                new BodyLimits(options.MaxRequestBodyBytes, options.MinRequestBodyBytesPerSecond, options.RequestBodyGracePeriod), options.Log);
+            var host = HttpListenerHost.Start(address, options.Port, MapRoutes(handler).ServeAsync, options.Log);
+            var server = new LocalServer(host, database, executor, HttpListenerHost.UrlFor(address, host.Port), credentials.User, credentials.AnnouncedKey);
             if (options.ParentProcessId is { } parent)
                 _ = server.WatchParentAsync(parent);
             return server;
@@ -108,6 +102,14 @@ public sealed class LocalServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// The server's endpoints: <c>POST /api</c>, and the ftrack error object (404) for anything
+    /// else. New endpoints (uploads, downloads, the event hub) are mapped here.
+    /// </summary>
+    private static HttpRoutes MapRoutes(ApiHandler handler) =>
+        new HttpRoutes(ListenerApi.NotFoundAsync)
+            .Map("POST", "/api", (context, stopping) => ListenerApi.HandleAsync(handler, context, stopping));
 
     private static async Task SeedIfNewAsync(Database database, BatchExecutor executor, ServerOptions options)
     {
@@ -164,20 +166,18 @@ public sealed class LocalServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            await _stoppedSource.Task;
+            await _disposedSource.Task;
             return;
         }
         _stopping.Cancel();
         try
         {
-            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-                await _app.StopAsync(timeout.Token);
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
         finally
         {
             _database.Dispose();
-            _stoppedSource.TrySetResult();
+            _disposedSource.TrySetResult();
         }
     }
 }

@@ -1,9 +1,11 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using Ftrack.Server;
 
-// Entry point of the local ftrack-compatible server. The first stdout line is the contract with
-// the PowerShell module: "Ftrack local server listening url=... api_user=... api_key=...".
+// The standalone server (`dotnet Ftrack.Server.dll`), for other clients and CI; the PowerShell
+// module runs the same server inside pwsh instead (Hosting/ModuleEntry.cs). The first stdout line
+// is the contract: "Ftrack local server listening url=... api_user=... api_key=...".
 ServerOptions options;
 try
 {
@@ -33,9 +35,11 @@ catch (Exception error)
 Console.Out.WriteLine(server.ListeningLine);
 Console.Out.Flush();
 
+// SIGTERM and Ctrl+C (SIGINT) stop the server cleanly: handled here, so the process ends through
+// DisposeAsync (the database closed, exit code 0) rather than being torn down.
 var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
-await Task.WhenAny(stop.Task, server.Stopped);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; stop.TrySetResult(); });
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => { signal.Cancel = true; stop.TrySetResult(); });
+var ended = await Task.WhenAny(stop.Task, server.Stopped);
 await server.DisposeAsync();
-return 0;
+return ended.IsFaulted ? 1 : 0;

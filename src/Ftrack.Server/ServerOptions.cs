@@ -48,6 +48,13 @@ public sealed class ServerOptions
 
     public TimeSpan RequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Where diagnostic lines go (the details of an unexpected failure): standard error when the
+    /// server runs standalone; the PowerShell module keeps them on the server object instead, as
+    /// its console belongs to the user.
+    /// </summary>
+    public Action<string> Log { get; set; } = Console.Error.WriteLine;
+
     public static ServerOptions Parse(IReadOnlyList<string> args)
     {
         var options = new ServerOptions();

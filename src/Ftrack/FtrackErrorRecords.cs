@@ -41,6 +41,7 @@ namespace Ftrack
             FtrackEncodingException => ErrorCategory.InvalidArgument,
             FtrackInsecureConnectionException => ErrorCategory.SecurityError,
             FtrackSessionClosedException => ErrorCategory.ConnectionError,
+            FtrackLocalServerStoppedException => ErrorCategory.ConnectionError,
             FtrackOutcomeUnknownException => ErrorCategory.ConnectionError,
             FtrackUsageException { Kind: UsageErrorKind.InvalidOperation } => ErrorCategory.InvalidOperation,
             FtrackUsageException { Kind: UsageErrorKind.NotFound } => ErrorCategory.ObjectNotFound,

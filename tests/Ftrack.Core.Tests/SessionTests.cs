@@ -337,4 +337,29 @@ public class SessionTests
         Assert.Equal(results.Length, handler.Requests.Count(r => r.Actions.SequenceEqual(new[] { "query" })));
         Assert.Equal(results.Length + 1, session.RequestCount);
     }
+
+    /// <summary>A session to a local server that was stopped fails at once, in its words, and sends nothing.</summary>
+    [Fact]
+    public void A_stopped_local_server_fails_before_anything_is_sent()
+    {
+        var handler = MetadataHandler(query: _ => Fixtures.Text(Fixtures.TaskName));
+        string? stopped = null;
+        var options = new FtrackSessionOptions(new Uri("http://127.0.0.1:5000/"), TestSessions.ApiUser, TestSessions.ApiKey)
+        {
+            Handler = handler,
+            SchemaCacheDirectory = null,
+            LocalServerStopped = () => stopped,
+        };
+        using var session = new FtrackSession(options);
+        session.Connect();
+        Assert.Single(session.Query("select name from Task").Data);
+        var sent = handler.Requests.Count;
+
+        stopped = "The local server at http://127.0.0.1:5000/ was stopped by Stop-FtrackLocalServer.";
+        var error = Assert.Throws<FtrackLocalServerStoppedException>(() => session.Query("select name from Task"));
+        Assert.Equal(stopped, error.Message);
+        Assert.Equal(FtrackErrorIds.LocalServerStopped, error.ErrorId);
+        Assert.Equal(0, session.RetryCount);
+        Assert.Equal(sent, handler.Requests.Count);
+    }
 }

@@ -138,6 +138,25 @@ public sealed class BadInputTests : IClassFixture<DemoServerFixture>
         Assert.IsType<JsonArray>((await server.CallAsync(new { action = "query_server_information" })).Body);
     }
 
+    /// <summary>A body shorter than its Content-Length (the client stopped sending) is bad input, not a server failure.</summary>
+    [Fact]
+    public async Task ABodyThatEndsEarlyIsAValidationError()
+    {
+        using var client = new TcpClient();
+        var url = new Uri(_server.Server.Url);
+        await client.ConnectAsync(url.Host, url.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"POST /api HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Length: 1000\r\n"
+            + $"ftrack-user: {_server.Server.ApiUser}\r\nftrack-api-key: {_server.Server.ApiKey}\r\n\r\n[{{\"action\":"));
+        client.Client.Shutdown(SocketShutdown.Send);
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var response = await reader.ReadToEndAsync(timeout.Token);
+        var error = JsonNode.Parse(response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..])!.AsObject();
+        Assert.Equal("ValidationError", (string)error["exception"]!);
+        Assert.Contains("ended before it was complete", (string)error["content"]!);
+    }
+
     /// <summary>Slow but steady (1 KB/s, above the minimum of 240 bytes/s) is fine.</summary>
     [Fact]
     public async Task ASlowButSteadyBodyIsAccepted()

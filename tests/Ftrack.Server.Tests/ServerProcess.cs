@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Ftrack.Server.Tests;
 
-/// <summary>The server as a child <c>dotnet Ftrack.Server.dll</c> process, as the PowerShell module runs it.</summary>
+/// <summary>The server as a child <c>dotnet Ftrack.Server.dll</c> process: its standalone form, for other clients and CI.</summary>
 internal sealed partial class ServerProcess : IDisposable
 {
     [GeneratedRegex(@"^Ftrack local server listening url=(?<url>http://127\.0\.0\.1:\d+) api_user=(?<user>\S+) api_key=(?<key>\S+)$")]

@@ -74,8 +74,8 @@ Describe 'The package' -Skip:$IsWindows {
             try { [xml] $nuspec = $reader.ReadToEnd() } finally { $reader.Dispose() }
         }
         finally { $zip.Dispose() }
-        foreach ($file in 'Ftrack.psd1', 'Ftrack.dll', 'Ftrack.Core.dll', 'Ftrack.types.ps1xml', 'Ftrack.format.ps1xml', 'LICENSE',
-            'en-US/Ftrack.dll-Help.xml', 'en-US/about_Ftrack.help.txt', 'server/Ftrack.Server.dll') {
+        foreach ($file in 'Ftrack.psd1', 'Ftrack.dll', 'Ftrack.Core.dll', 'Ftrack.types.ps1xml', 'Ftrack.format.ps1xml', 'LICENSE', 'THIRD-PARTY-NOTICES.txt',
+            'en-US/Ftrack.dll-Help.xml', 'en-US/about_Ftrack.help.txt', 'server/Ftrack.Server.dll', 'server/Ftrack.Server.deps.json', 'server/Ftrack.Server.runtimeconfig.json') {
             $entries | Should -Contain $file
         }
         # Exactly what the build laid out (the package is generic over the layout), nothing more.
@@ -91,6 +91,32 @@ Describe 'The package' -Skip:$IsWindows {
         $m.releaseNotes | Should -Not -BeNullOrEmpty
         $m.copyright | Should -Match 'Apache License 2\.0'
         $m.tags -split ' ' | Should -Contain 'PSModule'
+    }
+
+    It "has a trimmed server: SQLite for pwsh's seven platforms, no symbols, no launcher" {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [IO.Compression.ZipFile]::OpenRead($package)
+        try { $server = @($zip.Entries | ForEach-Object FullName | Where-Object { $_ -like 'server/*' }) }
+        finally { $zip.Dispose() }
+        $natives = @($server | Where-Object { $_ -like 'server/runtimes/*' })
+        @($natives | ForEach-Object { $_.Split('/')[2] } | Sort-Object -Unique) |
+            Should -Be @('linux-arm64', 'linux-musl-x64', 'linux-x64', 'osx-arm64', 'osx-x64', 'win-arm64', 'win-x64')
+        $natives | Should -HaveCount 7
+        $natives | ForEach-Object { $_ | Should -Match '/native/(lib)?e_sqlite3\.(so|dylib|dll)$' }
+        $server | Where-Object { $_ -like '*.pdb' } | Should -BeNullOrEmpty
+        $server | Should -Not -Contain 'server/Ftrack.Server'
+        $server | Should -Not -Contain 'server/Ftrack.Server.exe'
+    }
+
+    It 'names in THIRD-PARTY-NOTICES.txt every assembly it redistributes, at its version' {
+        $laidOut = Split-Path ($env:FTRACK_MODULE_PATH ?? (Join-Path $PSScriptRoot '../../out/Ftrack/Ftrack.psd1'))
+        $notices = Get-Content -Raw (Join-Path $laidOut 'THIRD-PARTY-NOTICES.txt')
+        $redistributed = @(Get-ChildItem (Join-Path $laidOut 'server') -Filter '*.dll' | Where-Object Name -NE 'Ftrack.Server.dll')
+        $redistributed | Should -Not -BeNullOrEmpty
+        foreach ($assembly in $redistributed) {
+            $notices | Should -Match ([regex]::Escape($assembly.BaseName)) -Because "$($assembly.Name) is in server/"
+            $notices | Should -Match ([regex]::Escape(($assembly.VersionInfo.ProductVersion -split '\+')[0])) -Because "$($assembly.Name) is version $($assembly.VersionInfo.ProductVersion)"
+        }
     }
 }
 
@@ -137,8 +163,8 @@ Describe 'Install-PSResource Ftrack from a folder repository' -Skip:$IsWindows {
         $r.AboutText | Should -Match 'SHORT DESCRIPTION' -Because $why
     }
 
-    It "starts the installed local server, connects, and Invoke-FtrackQuery 'select name from Project' returns rows" {
-        $r.ServerStartLine | Should -BeLike "*$(Join-Path $userModules "Ftrack/$version/server/Ftrack.Server.dll")*" -Because "the server must come from the package; $why"
+    It "starts the installed local server inside pwsh, connects, and Invoke-FtrackQuery 'select name from Project' returns rows" {
+        $r.ServerStartLine | Should -BeLike "*$(Join-Path $userModules "Ftrack/$version/server/Ftrack.Server.dll") in this process*" -Because "the server must come from the package; $why"
         @($r.Projects).Count | Should -BeGreaterThan 0 -Because $why
         $r.Projects | Should -Contain 'sintel_redux' -Because $why
         $r.ServerStillRunning | Should -BeFalse -Because $why

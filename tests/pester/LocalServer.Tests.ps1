@@ -7,11 +7,28 @@ Describe 'Start-FtrackLocalServer' {
     BeforeAll { $script:server = Start-FtrackLocalServer -Seed Demo }
     AfterAll { $server | Stop-FtrackLocalServer; Disconnect-Ftrack }
 
-    It 'returns the URL, user, key as SecureString and process id of a loopback server' {
+    It 'returns the URL, user and key (a SecureString) of a loopback server that is running' {
         $server.Url.Host | Should -Be '127.0.0.1'
         $server.ApiKey | Should -BeOfType [securestring]
-        (Get-Process -Id $server.ProcessId).Id | Should -Be $server.ProcessId
+        $server.IsRunning | Should -BeTrue
+        $server.StopReason | Should -BeNullOrEmpty
         ($server | Format-List * | Out-String) | Should -Not -Match ([pscredential]::new('x', $server.ApiKey).GetNetworkCredential().Password)
+    }
+
+    It "runs inside this PowerShell, loaded from the module's server folder into a load context of its own" {
+        $serverFolder = Join-Path (Split-Path $env:FTRACK_MODULE_PATH) 'server'
+        foreach ($name in 'Ftrack.Server', 'Microsoft.Data.Sqlite', 'SQLitePCLRaw.core') {
+            $assembly = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name -and $_.Location -like "$serverFolder*" })
+            $assembly | Should -HaveCount 1 -Because "$name comes from $serverFolder"
+            [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly[0]).GetType().FullName | Should -Be 'Ftrack.LocalServer.ServerLoadContext'
+        }
+    }
+
+    It "uses the SQLite library of the server folder for this platform" -Skip:(-not $IsLinux) {
+        $serverFolder = Join-Path (Split-Path $env:FTRACK_MODULE_PATH) 'server'
+        $rid = if ([Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier -like '*musl*') { 'linux-musl' } else { 'linux' }
+        $expected = "$serverFolder/runtimes/$rid-$(([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture).ToString().ToLower())/native/libe_sqlite3.so"
+        @(Get-Content /proc/self/maps | Where-Object { $_ -like "*libe_sqlite3*" } | ForEach-Object { ($_ -split '\s+', 6)[5] } | Sort-Object -Unique) | Should -Be @($expected)
     }
 
     It 'is reached through Connect-Ftrack -LocalServer and answers queries' {
@@ -45,10 +62,40 @@ Describe 'Start-FtrackLocalServer' {
         ((Get-FtrackSession).RequestCount - $before) | Should -Be 1
     }
 
-    It 'stops with Stop-FtrackLocalServer' {
+    It 'stops with Stop-FtrackLocalServer: the port is closed, and a session to it says the server was stopped' {
         $other = Start-FtrackLocalServer -Seed Empty
+        $session = $other | Connect-Ftrack -PassThru
         $other | Stop-FtrackLocalServer
-        { Get-Process -Id $other.ProcessId -ErrorAction Stop } | Should -Throw
+        $other.IsRunning | Should -BeFalse
+        $other.StopReason | Should -Be 'was stopped by Stop-FtrackLocalServer'
+        { [Net.Sockets.TcpClient]::new('127.0.0.1', $other.Url.Port) } | Should -Throw '*refused*'
+
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $rows = Invoke-FtrackQuery 'select name from Project' -Session $session -ErrorVariable err -ErrorAction SilentlyContinue
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 1 -Because 'nothing is sent, so nothing is retried'
+        $rows | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'Ftrack.LocalServerStopped,Ftrack.Cmdlets.InvokeFtrackQueryCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+        $err[0].Exception.Message | Should -BeLike "The local server at $($other.Url.GetLeftPart('Authority')) was stopped by Stop-FtrackLocalServer.*Start-FtrackLocalServer | Connect-Ftrack*"
+        # Connecting by its URL (not piping the server) is recognized too.
+        $third = Start-FtrackLocalServer -Seed Empty
+        $byUrl = Connect-Ftrack -Server $third.Url -Credential $third.Credential -PassThru
+        $third | Stop-FtrackLocalServer
+        { Invoke-FtrackQuery 'select name from Project' -Session $byUrl -ErrorAction Stop } | Should -Throw -ErrorId 'Ftrack.LocalServerStopped,Ftrack.Cmdlets.InvokeFtrackQueryCommand'
+    }
+
+    It 'fails with Ftrack.LocalServerFailed, saying why, when its port is taken' {
+        { Start-FtrackLocalServer -Seed Empty -Port $server.Url.Port } |
+            Should -Throw -ErrorId 'Ftrack.LocalServerFailed,Ftrack.Cmdlets.StartFtrackLocalServerCommand' -ExpectedMessage "*did not start: Cannot listen on http://127.0.0.1:$($server.Url.Port)/*"
+        $server.IsRunning | Should -BeTrue
+    }
+
+    It 'takes -WhatIf: Stop-FtrackLocalServer -WhatIf leaves it running' {
+        $server | Stop-FtrackLocalServer -WhatIf
+        $server.IsRunning | Should -BeTrue
+        $server | Connect-Ftrack
+        (Invoke-FtrackQuery 'select name from Project').Count | Should -BeGreaterThan 0
     }
 }
 

@@ -109,5 +109,7 @@ namespace Ftrack.Core
         public const string LocalServerMissing = "Ftrack.LocalServerMissing";
         /// <summary>The local server did not start.</summary>
         public const string LocalServerFailed = "Ftrack.LocalServerFailed";
+        /// <summary>The session's local server was stopped (Stop-FtrackLocalServer, Remove-Module) or has exited; nothing was sent.</summary>
+        public const string LocalServerStopped = "Ftrack.LocalServerStopped";
     }
 }

@@ -23,6 +23,7 @@ namespace Ftrack.Core.Transport
         private readonly HttpHandlerFactory _transport;
         private readonly ApiExchange _exchange;
         private readonly ServerMetadata _metadata;
+        private readonly Func<string?>? _localServerStopped;
         private long _retryCount;
         private volatile bool _disposed;
 
@@ -42,6 +43,7 @@ namespace Ftrack.Core.Transport
             ApiUser = options.ApiUser;
             Timeout = options.Timeout;
             AutoPopulate = options.AutoPopulate;
+            _localServerStopped = options.LocalServerStopped;
             ClientToken = "ftrack-powershell--" + Guid.NewGuid().ToString();
             _transport = new HttpHandlerFactory(options.Transport, Server);
             TrustedCertificates = _transport.TrustedCertificates.Select(c => c.Subject + " (" + c.Thumbprint + ")").ToArray();
@@ -158,6 +160,7 @@ namespace Ftrack.Core.Transport
             }
             for (var n = 1; ; n++)
             {
+                ThrowIfLocalServerStopped();
                 try
                 {
                     return _exchange.Send(operations, body, summary, attempt, context, Timeout);
@@ -180,10 +183,16 @@ namespace Ftrack.Core.Transport
         internal PrefetchedRead PrefetchRead(IReadOnlyList<FtrackOperation> operations, CallOptions options)
         {
             if (_disposed) throw new FtrackSessionClosedException(Server);
+            ThrowIfLocalServerStopped();
             var body = RequestBody.Encode(operations, new ValueEncoder(_metadata.CachedInformation?.IsTimezoneSupportEnabled ?? true, _metadata.CachedSchemas?.Shapes));
             var summary = RequestBody.Summarize(operations);
             options.Debug?.Invoke("Request " + summary + " (sent ahead): " + ApiExchange.Truncate(Encoding.UTF8.GetString(body)));
             return new PrefetchedRead(this, operations, _exchange.Prefetch(operations, body, summary, options.CancellationToken, Timeout));
+        }
+
+        private void ThrowIfLocalServerStopped()
+        {
+            if (_localServerStopped?.Invoke() is { } why) throw new FtrackLocalServerStoppedException(why);
         }
 
         private DecodeContext ContextFor(IReadOnlyList<FtrackOperation> operations, CallOptions options)

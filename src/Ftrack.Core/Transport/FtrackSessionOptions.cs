@@ -30,6 +30,13 @@ namespace Ftrack.Core.Transport
         public bool AutoPopulate { get; set; } = true;
         /// <summary>The proxy and the certificates to trust, for every request of the session.</summary>
         public TransportSettings Transport { get; } = new();
+        /// <summary>
+        /// For a server running in this process (the local server): why it no longer runs, as the
+        /// whole message, or null while it runs. Asked before every request, so a call to a stopped
+        /// server fails at once with <see cref="FtrackLocalServerStoppedException"/> instead of
+        /// retrying a refused connection, or reaching whatever listens on that port later.
+        /// </summary>
+        public Func<string?>? LocalServerStopped { get; set; }
         /// <summary>For tests: a handler that fakes transport faults. Null uses a real socket handler built from <see cref="Transport"/>.</summary>
         public HttpMessageHandler? Handler { get; set; }
     }

@@ -20,12 +20,15 @@ internal interface IApiRequest
 
     Stream Body { get; }
 
-    /// <summary>Signalled when the client goes away.</summary>
+    /// <summary>Signalled when the client goes away, or the stopping server gives up on the request (all HttpListener can tell).</summary>
     CancellationToken Aborted { get; }
 }
 
-/// <summary>The answer to write: status, JSON body, extra headers; CloseConnection when the connection cannot be reused.</summary>
-internal sealed record ApiResponse(int Status, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers, bool CloseConnection = false);
+/// <summary>
+/// The answer to write: status, JSON body, extra headers; CloseConnection when the connection
+/// cannot be reused; Buffer, when set, holds the body and is disposed once it was written.
+/// </summary>
+internal sealed record ApiResponse(int Status, ReadOnlyMemory<byte> Body, IReadOnlyList<KeyValuePair<string, string>> Headers, bool CloseConnection = false, IDisposable? Buffer = null);
 
 /// <summary>
 /// <c>POST /api</c>, independent of the HTTP server: authenticates, reads the body within its
@@ -41,13 +44,16 @@ internal sealed class ApiHandler
     private readonly BatchExecutor _executor;
     private readonly Storage.AdminCredentials _credentials;
     private readonly BodyLimits _limits;
+    private readonly Action<string> _log;
     private readonly ConcurrentDictionary<string, string> _sessions = new();
 
-    public ApiHandler(BatchExecutor executor, Storage.AdminCredentials credentials, BodyLimits limits)
+    /// <param name="log">Where the details of an unexpected failure go (ServerOptions.Log).</param>
+    public ApiHandler(BatchExecutor executor, Storage.AdminCredentials credentials, BodyLimits limits, Action<string> log)
     {
         _executor = executor;
         _credentials = credentials;
         _limits = limits;
+        _log = log;
     }
 
     public async Task<ApiResponse> HandleAsync(IApiRequest request)
@@ -67,9 +73,18 @@ internal sealed class ApiHandler
                 return Error(body.Error, strict ? body.Error.StrictStatus : 200, headers, body.CloseConnection);
             using var document = RequestJson.Parse(body.Body);
             var host = request.Header("Host");
-            var result = await _executor.ExecuteAsync(document.RootElement, _credentials.UserId, denormalize,
-                new BatchExecutor.RequestInfo(strict, string.IsNullOrEmpty(host) ? null : "http://" + host));
-            return new ApiResponse(200, result, headers);
+            var answer = new PooledAnswer();
+            try
+            {
+                await _executor.ExecuteAsync(document.RootElement, _credentials.UserId, denormalize, answer,
+                    new BatchExecutor.RequestInfo(strict, string.IsNullOrEmpty(host) ? null : "http://" + host));
+            }
+            catch
+            {
+                answer.Dispose();
+                throw;
+            }
+            return new ApiResponse(200, answer.Written, headers, Buffer: answer);
         }
         catch (FtrackError error)
         {
@@ -78,12 +93,12 @@ internal sealed class ApiHandler
         catch (OperationCanceledException) when (request.Aborted.IsCancellationRequested)
         {
             // The client went away; nobody reads this.
-            return new ApiResponse(499, [], headers, CloseConnection: true);
+            return new ApiResponse(499, ReadOnlyMemory<byte>.Empty, headers, CloseConnection: true);
         }
         catch (Exception unexpected)
         {
-            Console.Error.WriteLine("Ftrack.Server: unexpected error: " + unexpected);
-            var error = FtrackError.Server("The server failed to handle the request; its standard error has the details.");
+            _log("Ftrack.Server: unexpected error: " + unexpected);
+            var error = FtrackError.Server("The server failed to handle the request; its log has the details.");
             return Error(error, strict ? error.StrictStatus : 200, headers);
         }
     }
@@ -115,7 +130,7 @@ internal sealed class ApiHandler
                 return false;
             if (!(cookie != null && _sessions.ContainsKey(cookie)))
             {
-                var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+                var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
                 _sessions[token] = user;
                 headers.Add(new("Set-Cookie", $"{SessionCookie}={token}; path=/; samesite=strict; httponly"));
             }

@@ -24,7 +24,7 @@ internal sealed record BodyLimits(long MaxBytes, double MinBytesPerSecond, TimeS
 internal sealed record BodyReadResult(ReadOnlyMemory<byte> Body, FtrackError? Error, bool CloseConnection);
 
 /// <summary>
-/// Reads a request body from any server's stream (Kestrel's now, HttpListener's later) within
+/// Reads a request body from the HTTP host's stream (HttpListener's; Kestrel's before) within
 /// <see cref="BodyLimits"/>: the one place that decides "too large" and "too slow", so a host
 /// only hands over its stream and writes the answer.
 /// </summary>
@@ -97,9 +97,10 @@ internal static class RequestBody
         {
             return -1;
         }
-        catch (IOException) when (!aborted.IsCancellationRequested)
+        catch (Exception error) when (error is IOException or System.Net.HttpListenerException && !aborted.IsCancellationRequested)
         {
-            // The client ended the body early (Kestrel says so with an IOException too).
+            // The client ended the body early: the managed HttpListener says so with an
+            // HttpListenerException (400), http.sys and Kestrel with an IOException.
             throw new FtrackError("ValidationError", "The request body ended before it was complete.", 400);
         }
     }

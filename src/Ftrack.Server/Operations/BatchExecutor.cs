@@ -49,6 +49,14 @@ internal sealed class BatchExecutor
     /// <summary>Executes the batch and returns the JSON array of results; throws <see cref="FtrackError"/> on failure.</summary>
     public async Task<byte[]> ExecuteAsync(JsonElement operations, string? userId, bool denormalize, RequestInfo? request = null)
     {
+        var output = new ArrayBufferWriter<byte>();
+        await ExecuteAsync(operations, userId, denormalize, output, request);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Executes the batch, writing the JSON array of results to <paramref name="output"/> (the HTTP host's pooled buffer); throws <see cref="FtrackError"/> on failure.</summary>
+    public async Task ExecuteAsync(JsonElement operations, string? userId, bool denormalize, IBufferWriter<byte> output, RequestInfo? request = null)
+    {
         request ??= new RequestInfo(Strict: false, ServerUrl: null);
         if (operations.ValueKind != JsonValueKind.Array)
             throw FtrackError.Validation("The request body must be a list of operations.");
@@ -59,7 +67,7 @@ internal sealed class BatchExecutor
             await _database.WriteLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            return Execute(operations, userId, denormalize, writes, request);
+            Execute(operations, userId, denormalize, writes, output, request);
         }
         finally
         {
@@ -68,7 +76,7 @@ internal sealed class BatchExecutor
         }
     }
 
-    private byte[] Execute(JsonElement operations, string? userId, bool denormalize, bool writes, RequestInfo request)
+    private void Execute(JsonElement operations, string? userId, bool denormalize, bool writes, IBufferWriter<byte> output, RequestInfo request)
     {
         using var connection = _database.Open();
         // Writers take the write lock up front (BEGIN IMMEDIATE); readers get a consistent snapshot.
@@ -80,8 +88,7 @@ internal sealed class BatchExecutor
         var loader = new EntityLoader(commands, _database.Model, map, writes ? null : _cursors);
         var writer = new EntityWriter(_database.Model, commands, map, userId, loader);
         var actions = new ServerActions(_database.Model, commands, writer, userId);
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartArray();
             var index = 0;
@@ -110,7 +117,6 @@ internal sealed class BatchExecutor
             commands.Get("INSERT INTO server_setting (name, value) VALUES ('write_version', '1') ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1").ExecuteNonQuery();
         }
         transaction.Commit();
-        return buffer.WrittenSpan.ToArray();
     }
 
     private static (string Action, string? EntityType) Describe(JsonElement operation)

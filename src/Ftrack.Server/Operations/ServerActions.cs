@@ -47,7 +47,7 @@ internal sealed class ServerActions
             // This server's own key is set on its command line; other users cannot log in to it, so their new key is not kept.
             if (id == _apiUserId)
                 throw FtrackError.Validation("The API key of this server's API user is set when the server starts (--api-key): it cannot be reset remotely.");
-            json.WriteString("api_key", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18)));
+            json.WriteString("api_key", Convert.ToHexString(RandomNumberGenerator.GetBytes(18)).ToLowerInvariant());
         }
         else
         {

@@ -44,7 +44,7 @@ internal sealed class ServedSchemas
     }
 
     /// <summary>MD5 hex of the serialized schemas, the same form as a real server's schema_hash.</summary>
-    public static string ComputeHash(string json) => Convert.ToHexStringLower(MD5.HashData(System.Text.Encoding.UTF8.GetBytes(json)));
+    public static string ComputeHash(string json) => Convert.ToHexString(MD5.HashData(System.Text.Encoding.UTF8.GetBytes(json))).ToLowerInvariant();
 
     public IReadOnlyList<JsonObject> Schemas { get; }
 

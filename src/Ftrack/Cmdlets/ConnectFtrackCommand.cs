@@ -143,6 +143,10 @@ namespace Ftrack.Cmdlets
                 AllowUnencrypted = AllowUnencryptedAuthentication,
                 AutoPopulate = !NoAutoPopulate,
             };
+            // A local server of this process (piped in, or found by its URL): once it is stopped,
+            // the session says so instead of "connection refused".
+            if ((LocalServer ?? Ftrack.LocalServer.LocalServers.Find(uri!)) is { } local)
+                sessionOptions.LocalServerStopped = local.StoppedMessage;
             var transport = sessionOptions.Transport;
             transport.Proxy = Proxy;
             // PSCredential.Empty is how a script says "no credential".

@@ -1,5 +1,6 @@
 using System;
-using System.Diagnostics;
+using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
@@ -10,14 +11,15 @@ using Ftrack.LocalServer;
 namespace Ftrack.Cmdlets
 {
     /// <summary>
-    /// Start-FtrackLocalServer: starts the bundled ftrack-compatible server on 127.0.0.1 as a child
-    /// process and returns its URL and credentials. For demos and for Pester tests of admin scripts.
+    /// Start-FtrackLocalServer: starts the bundled ftrack-compatible server inside this PowerShell
+    /// process, on 127.0.0.1, and returns its URL and credentials. For demos and for Pester tests of
+    /// admin scripts. Needs nothing but pwsh: no dotnet on PATH, no ASP.NET Core.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "FtrackLocalServer")]
+    [Cmdlet(VerbsLifecycle.Start, "FtrackLocalServer", SupportsShouldProcess = true)]
     [OutputType(typeof(FtrackLocalServer))]
     public sealed class StartFtrackLocalServerCommand : FtrackCmdletBase
     {
-        private static readonly Regex ListeningLine = new(@"^Ftrack local server listening url=(?<url>\S+) api_user=(?<user>\S+) api_key=(?<key>\S+)", RegexOptions.CultureInvariant);
+        private static readonly Regex ListeningLine = new(@"^Ftrack local server listening url=(?<url>\S+) api_user=(?<user>\S+) api_key=(?<key>\S+)$", RegexOptions.CultureInvariant);
 
         /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
         [Parameter]
@@ -34,7 +36,7 @@ namespace Ftrack.Cmdlets
         [ValidateSet("Demo", "Empty")]
         public string Seed { get; set; } = "Demo";
 
-        /// <summary>Seconds to wait for the server to report that it is listening.</summary>
+        /// <summary>Seconds to wait for the server to listen (opening and seeding its database).</summary>
         [Parameter]
         [ValidateRange(1, 600)]
         public int StartTimeoutSec { get; set; } = 60;
@@ -42,75 +44,71 @@ namespace Ftrack.Cmdlets
         /// <inheritdoc />
         protected override void End()
         {
-            var moduleBase = Path.GetDirectoryName(typeof(StartFtrackLocalServerCommand).Assembly.Location)!;
-            var serverDll = Path.Combine(moduleBase, "server", "Ftrack.Server.dll");
+            var serverDll = ServerAssembly.FilePath;
             if (!File.Exists(serverDll))
                 ThrowFailure(FtrackErrorRecords.Usage(FtrackErrorIds.LocalServerMissing, "The local server is not in this module build: " + serverDll + " is missing.", serverDll, UsageErrorKind.NotFound));
 
             string? database = null;
             if (DatabasePath != null) database = GetUnresolvedProviderPathFromPSPath(DatabasePath);
+            var target = "a local ftrack server on 127.0.0.1:" + (Port == 0 ? "<a free port>" : Port.ToString(CultureInfo.InvariantCulture))
+                + " (seed " + Seed + ", " + (database != null ? "database " + database : "in memory") + ")";
+            if (!ShouldProcess(target, "Start")) return;
 
-            var psi = new ProcessStartInfo(DotnetHost(), "\"" + serverDll + "\" --port " + Port + " --seed " + Seed
-                + " --parent-pid " + Process.GetCurrentProcess().Id + (database != null ? " --database \"" + database + "\"" : ""))
+            var arguments = new List<string> { "--port", Port.ToString(CultureInfo.InvariantCulture), "--seed", Seed };
+            if (database != null) arguments.AddRange(new[] { "--database", database });
+            WriteVerbose("Starting " + serverDll + " in this process: " + string.Join(" ", arguments));
+
+            var log = new ServerLog();
+            Task<(string ListeningLine, IDisposable Server)> starting;
+            try
             {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = false,
-                CreateNoWindow = true,
-            };
-            WriteVerbose("Starting " + psi.FileName + " " + psi.Arguments);
-            var process = Process.Start(psi)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var firstLine = process.StandardOutput.ReadLineAsync();
-            if (!firstLine.Wait(TimeSpan.FromSeconds(StartTimeoutSec)) || firstLine.Result is not { } line || ListeningLine.Match(line) is not { Success: true } match)
+                starting = ServerAssembly.StartAsync(arguments.ToArray(), log.Add, log.Stopped);
+            }
+            catch (Exception e) when (e is FileLoadException or BadImageFormatException or FileNotFoundException or TypeLoadException or MissingMethodException or ArgumentException)
             {
-                try { if (!process.HasExited) process.Kill(); } catch (InvalidOperationException) { }
-                process.WaitForExit(5000);
-                var detail = stderr.Wait(2000) ? stderr.Result.Trim() : "";
-                ThrowFailure(FtrackErrorRecords.Usage(FtrackErrorIds.LocalServerFailed, "The local server did not start: " + (detail.Length > 0 ? detail : "no answer within " + StartTimeoutSec + " s"), serverDll, UsageErrorKind.InvalidOperation));
+                // A server/ folder that does not load (damaged, or from another version of the module).
+                ThrowFailure(Failed("Ftrack.Server.dll does not load here: " + e.Message, serverDll));
                 return;
             }
-            // Keep draining stdout so the server never blocks on a full pipe.
-            _ = Task.Run(() => { try { while (process.StandardOutput.ReadLine() != null) { } } catch (IOException) { } });
+            (string ListeningLine, IDisposable Server) started;
+            try
+            {
+                if (!starting.Wait(StartTimeoutSec * 1000, Cancellation))
+                {
+                    StopWhenStarted(starting);
+                    ThrowFailure(Failed("no answer within " + StartTimeoutSec + " s", serverDll));
+                }
+                started = starting.Result;
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: nobody will get this server, so it must not be left running.
+                StopWhenStarted(starting);
+                throw;
+            }
+            catch (AggregateException e)
+            {
+                // Bad arguments, a port in use, a database file that is not SQLite...
+                ThrowFailure(Failed(e.GetBaseException().Message, serverDll));
+                return;
+            }
 
+            var match = ListeningLine.Match(started.ListeningLine);
+            if (!match.Success)
+            {
+                started.Server.Dispose();
+                ThrowFailure(Failed("it announced no URL and key (is server/ from another version of the module?)", serverDll));
+            }
             var server = new FtrackLocalServer(new Uri(match.Groups["url"].Value), match.Groups["user"].Value,
-                SecureStrings.FromPlainText(match.Groups["key"].Value), process, database);
-            LocalServerProcesses.Add(server);
+                SecureStrings.FromPlainText(match.Groups["key"].Value), database, started.Server, log);
+            LocalServers.Add(server);
             WriteObject(server);
         }
 
-        private static string DotnetHost()
-        {
-            // The host running pwsh is a dotnet host when pwsh is the .NET tool; otherwise find dotnet on PATH.
-            var root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
-            if (!string.IsNullOrEmpty(root))
-            {
-                var candidate = Path.Combine(root, Path.DirectorySeparatorChar == '\\' ? "dotnet.exe" : "dotnet");
-                if (File.Exists(candidate)) return candidate;
-            }
-            var self = Process.GetCurrentProcess().MainModule?.FileName;
-            if (self != null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase)) return self;
-            return "dotnet";
-        }
-    }
+        private static void StopWhenStarted(Task<(string ListeningLine, IDisposable Server)> starting) =>
+            starting.ContinueWith(t => t.Result.Server.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
 
-    /// <summary>Stop-FtrackLocalServer: stops local servers started by Start-FtrackLocalServer (all of them when none is given).</summary>
-    [Cmdlet(VerbsLifecycle.Stop, "FtrackLocalServer")]
-    public sealed class StopFtrackLocalServerCommand : FtrackCmdletBase
-    {
-        /// <summary>The servers to stop; all started in this process when omitted.</summary>
-        [Parameter(Position = 0, ValueFromPipeline = true)]
-        public FtrackLocalServer[]? InputObject { get; set; }
-
-        /// <inheritdoc />
-        protected override void ProcessInput()
-        {
-            foreach (var server in InputObject ?? LocalServerProcesses.Snapshot())
-            {
-                WriteVerbose("Stopping the local server at " + server.Url + " (process " + server.ProcessId + ").");
-                LocalServerProcesses.Stop(server);
-            }
-        }
+        private static ErrorRecord Failed(string why, string serverDll) =>
+            FtrackErrorRecords.Usage(FtrackErrorIds.LocalServerFailed, "The local server did not start: " + why, serverDll, UsageErrorKind.InvalidOperation);
     }
 }

@@ -41,7 +41,7 @@ try {
     $result.AboutText = Get-Help about_Ftrack | Out-String -Width 200
 
     $result.Step = 'Start-FtrackLocalServer -Seed Demo | Connect-Ftrack'
-    # The verbose line names the server program, so the test can see which copy ran.
+    # The verbose line names the server assembly, so the test can see which copy ran.
     $records = @(Start-FtrackLocalServer -Seed Demo -Verbose 4>&1)
     $server = $records | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] }
     $result.ServerStartLine = @($records | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message) -join "`n"
@@ -54,7 +54,7 @@ try {
     finally {
         Disconnect-Ftrack -ErrorAction SilentlyContinue
         $server | Stop-FtrackLocalServer
-        $result.ServerStillRunning = $null -ne (Get-Process -Id $server.ProcessId -ErrorAction SilentlyContinue)
+        $result.ServerStillRunning = $server.IsRunning
     }
     $result.Step = 'done'
 }
