@@ -144,8 +144,8 @@ namespace Ftrack.Core.Transport
             if (operations.Count == 0) return Array.Empty<object?>();
             options ??= new CallOptions();
             var context = options.Context ?? ContextFor(operations, options);
-            var body = RequestBody.Encode(operations, new ValueEncoder(_metadata.CachedInformation?.IsTimezoneSupportEnabled ?? true, _metadata.CachedSchemas?.Shapes));
-            var summary = RequestBody.Summarize(operations);
+            var body = OutgoingRequestBody.Encode(operations, new ValueEncoder(_metadata.CachedInformation?.IsTimezoneSupportEnabled ?? true, _metadata.CachedSchemas?.Shapes));
+            var summary = OutgoingRequestBody.Summarize(operations);
             options.Debug?.Invoke("Request " + summary + ": " + ApiExchange.Truncate(Encoding.UTF8.GetString(body)));
 
             var readOnly = true;
@@ -184,8 +184,8 @@ namespace Ftrack.Core.Transport
         {
             if (_disposed) throw new FtrackSessionClosedException(Server);
             ThrowIfLocalServerStopped();
-            var body = RequestBody.Encode(operations, new ValueEncoder(_metadata.CachedInformation?.IsTimezoneSupportEnabled ?? true, _metadata.CachedSchemas?.Shapes));
-            var summary = RequestBody.Summarize(operations);
+            var body = OutgoingRequestBody.Encode(operations, new ValueEncoder(_metadata.CachedInformation?.IsTimezoneSupportEnabled ?? true, _metadata.CachedSchemas?.Shapes));
+            var summary = OutgoingRequestBody.Summarize(operations);
             options.Debug?.Invoke("Request " + summary + " (sent ahead): " + ApiExchange.Truncate(Encoding.UTF8.GetString(body)));
             return new PrefetchedRead(this, operations, _exchange.Prefetch(operations, body, summary, options.CancellationToken, Timeout));
         }

@@ -39,7 +39,7 @@ namespace Ftrack.Core.Transport
             }
             catch (FtrackException e) when (!rowsDelivered && _session.MaxRetries > 0 && RetryPolicy.IsTransient(e) && !options.CancellationToken.IsCancellationRequested)
             {
-                options.Log?.Invoke("Sending " + RequestBody.Summarize(_operations) + " again: " + e.Message);
+                options.Log?.Invoke("Sending " + OutgoingRequestBody.Summarize(_operations) + " again: " + e.Message);
                 return _session.Call(_operations, options);
             }
         }

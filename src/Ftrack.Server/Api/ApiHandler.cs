@@ -68,7 +68,7 @@ internal sealed class ApiHandler
         var denormalize = (request.Header("ftrack-api-options") ?? "").Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries).Any(o => o.Trim() == "denormalize:1");
         try
         {
-            var body = await RequestBody.ReadAsync(request.Body, _limits, request.Aborted);
+            var body = await IncomingRequestBody.ReadAsync(request.Body, _limits, request.Aborted);
             if (body.Error != null)
                 return Error(body.Error, strict ? body.Error.StrictStatus : 200, headers, body.CloseConnection);
             using var document = RequestJson.Parse(body.Body);

@@ -28,7 +28,7 @@ internal sealed record BodyReadResult(ReadOnlyMemory<byte> Body, FtrackError? Er
 /// <see cref="BodyLimits"/>: the one place that decides "too large" and "too slow", so a host
 /// only hands over its stream and writes the answer.
 /// </summary>
-internal static class RequestBody
+internal static class IncomingRequestBody
 {
     private const int ChunkBytes = 64 * 1024;
 

@@ -7,7 +7,7 @@ using Ftrack.Core.Json;
 namespace Ftrack.Core.Operations
 {
     /// <summary>A batch of operations as the JSON array POSTed to /api, and as one line for logs and errors.</summary>
-    internal static class RequestBody
+    internal static class OutgoingRequestBody
     {
         public static byte[] Encode(IReadOnlyList<FtrackOperation> operations, ValueEncoder encoder)
         {
