@@ -6,7 +6,6 @@ using System.Management.Automation;
 using Ftrack.Batches;
 using Ftrack.Core;
 using Ftrack.Core.Entities;
-using Ftrack.Core.Operations;
 using Ftrack.Core.Writes;
 
 namespace Ftrack.Cmdlets

@@ -1,8 +1,6 @@
-using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using Ftrack.Completers;
-using Ftrack.Core;
 using Ftrack.Core.Entities;
 using Ftrack.Core.Operations;
 using Ftrack.Core.Writes;

@@ -1,10 +1,8 @@
-using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Linq;
 using System.Management.Automation;
 using Ftrack.Batches;
-using Ftrack.Core;
 using Ftrack.Core.Entities;
 using Ftrack.Core.Operations;
 using Ftrack.Core.Writes;
