@@ -25,14 +25,16 @@ public sealed class LocalServer : IAsyncDisposable
     private static readonly Lazy<EntityModel> SharedModel = new(() => ModelBuilder.Build(ServedSchemas.Instance.Schemas));
 
     private readonly HttpListenerHost _host;
+    private readonly Events.EventHub _events;
     private readonly Database _database;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _disposedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    private LocalServer(HttpListenerHost host, Database database, BatchExecutor executor, string url, string apiUser, string apiKey)
+    private LocalServer(HttpListenerHost host, Events.EventHub events, Database database, BatchExecutor executor, string url, string apiUser, string apiKey)
     {
         _host = host;
+        _events = events;
         _database = database;
         PageCursors = executor.PageCursors;
         Url = url;
@@ -47,6 +49,9 @@ public sealed class LocalServer : IAsyncDisposable
     public string ApiUser { get; }
 
     public string ApiKey { get; }
+
+    /// <summary>The event hub (tests and the soak bench read its counts).</summary>
+    internal Events.EventHub EventHub => _events;
 
     /// <summary>The remembered page ends of queries (tests read its accounting).</summary>
     internal Query.PageCursorCache PageCursors { get; }
@@ -90,8 +95,10 @@ public sealed class LocalServer : IAsyncDisposable
             var credentials = AdminCredentials.Ensure(database, options.ApiUser, options.ApiKey);
             var handler = new ApiHandler(executor, credentials,
                 new BodyLimits(options.MaxRequestBodyBytes, options.MinRequestBodyBytesPerSecond, options.RequestBodyGracePeriod), options.Log);
-            var host = HttpListenerHost.Start(address, options.Port, MapRoutes(handler).ServeAsync, options.Log);
-            var server = new LocalServer(host, database, executor, HttpListenerHost.UrlFor(address, host.Port), credentials.User, credentials.AnnouncedKey);
+            var events = new Events.EventHub(credentials, options.EventHub, options.Log);
+            executor.Committed = (changes, userId) => events.Publish(Events.UpdateEvent.Build(changes, credentials.User, userId));
+            var host = HttpListenerHost.Start(address, options.Port, MapRoutes(handler, events).ServeAsync, options.Log);
+            var server = new LocalServer(host, events, database, executor, HttpListenerHost.UrlFor(address, host.Port), credentials.User, credentials.AnnouncedKey);
             if (options.ParentProcessId is { } parent)
                 _ = server.WatchParentAsync(parent);
             return server;
@@ -104,12 +111,15 @@ public sealed class LocalServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The server's endpoints: <c>POST /api</c>, and the ftrack error object (404) for anything
-    /// else. New endpoints (uploads, downloads, the event hub) are mapped here.
+    /// The server's endpoints: <c>POST /api</c>, the event hub (socket.io 0.9: the handshake and
+    /// its websocket), and the ftrack error object (404) for anything else. New endpoints
+    /// (uploads, downloads) are mapped here.
     /// </summary>
-    private static HttpRoutes MapRoutes(ApiHandler handler) =>
+    private static HttpRoutes MapRoutes(ApiHandler handler, Events.EventHub events) =>
         new HttpRoutes(ListenerApi.NotFoundAsync)
-            .Map("POST", "/api", (context, stopping) => ListenerApi.HandleAsync(handler, context, stopping));
+            .Map("POST", "/api", (context, stopping) => ListenerApi.HandleAsync(handler, context, stopping))
+            .Map("GET", Events.SocketIoEndpoint.HandshakePath, (context, stopping) => Events.SocketIoEndpoint.HandshakeAsync(events, context, stopping))
+            .MapPrefix("GET", Events.SocketIoEndpoint.WebSocketPrefix, (context, stopping) => Events.SocketIoEndpoint.WebSocketAsync(events, context, stopping));
 
     private static async Task SeedIfNewAsync(Database database, BatchExecutor executor, ServerOptions options)
     {
@@ -172,6 +182,8 @@ public sealed class LocalServer : IAsyncDisposable
         _stopping.Cancel();
         try
         {
+            // Websockets first: the host waits for requests in flight, and each one is a request.
+            await _events.DisposeAsync();
             await _host.DisposeAsync();
         }
         finally

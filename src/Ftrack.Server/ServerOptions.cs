@@ -48,6 +48,9 @@ public sealed class ServerOptions
 
     public TimeSpan RequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The event hub's heartbeats, timeouts and per-connection queue limits.</summary>
+    public Events.EventHubOptions EventHub { get; set; } = new();
+
     /// <summary>
     /// Where diagnostic lines go (the details of an unexpected failure): standard error when the
     /// server runs standalone; the PowerShell module keeps them on the server object instead, as

@@ -40,6 +40,13 @@ internal sealed class BatchExecutor
     /// <summary>The remembered page ends (tests read its accounting).</summary>
     internal PageCursorCache PageCursors => _cursors;
 
+    /// <summary>
+    /// Called with what a write batch changed once its transaction committed (never for one rolled
+    /// back), still under the write lock so events leave in commit order: the event hub publishes
+    /// <c>ftrack.update</c> from it. Null: changes are not collected.
+    /// </summary>
+    public Action<IReadOnlyList<Events.EntityChange>, string?>? Committed { get; set; }
+
     public BatchExecutor(Database database, ServedSchemas schemas)
     {
         _database = database;
@@ -87,6 +94,9 @@ internal sealed class BatchExecutor
         // Page cursors only from committed data: a write batch may still roll back.
         var loader = new EntityLoader(commands, _database.Model, map, writes ? null : _cursors);
         var writer = new EntityWriter(_database.Model, commands, map, userId, loader);
+        var committed = writes ? Committed : null;
+        var changes = committed != null ? new Events.EntityChangeLog(commands) : null;
+        writer.Changes = changes;
         var actions = new ServerActions(_database.Model, commands, writer, userId);
         using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -117,6 +127,8 @@ internal sealed class BatchExecutor
             commands.Get("INSERT INTO server_setting (name, value) VALUES ('write_version', '1') ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1").ExecuteNonQuery();
         }
         transaction.Commit();
+        if (changes is { Changes.Count: > 0 })
+            committed!(changes.Changes, userId);
     }
 
     private static (string Action, string? EntityType) Describe(JsonElement operation)
