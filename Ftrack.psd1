@@ -33,6 +33,9 @@
         'Invoke-FtrackBatch'
         'Start-FtrackLocalServer'
         'Stop-FtrackLocalServer'
+        'Register-FtrackEvent'
+        'Send-FtrackEvent'
+        'Register-FtrackAction'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -43,6 +43,8 @@ namespace Ftrack
             FtrackSessionClosedException => ErrorCategory.ConnectionError,
             FtrackLocalServerStoppedException => ErrorCategory.ConnectionError,
             FtrackOutcomeUnknownException => ErrorCategory.ConnectionError,
+            FtrackEventHubException => ErrorCategory.ConnectionError,
+            FtrackEventReplyTimeoutException => ErrorCategory.OperationTimeout,
             FtrackUsageException { Kind: UsageErrorKind.InvalidOperation } => ErrorCategory.InvalidOperation,
             FtrackUsageException { Kind: UsageErrorKind.NotFound } => ErrorCategory.ObjectNotFound,
             FtrackUsageException { Kind: UsageErrorKind.NotConnected } => ErrorCategory.ConnectionError,

@@ -1,8 +1,8 @@
 using System;
-using System.Buffers;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Text.Json;
 
 namespace Ftrack.Core.Events
@@ -25,11 +25,10 @@ namespace Ftrack.Core.Events
         /// <summary>The socket.io 0.9 packet of an event: <c>5:[id+]::{"name":"ftrack.event","args":[event]}</c>.</summary>
         public static byte[] EventPacket(FtrackEvent e, int? ackId)
         {
-            var buffer = new ArrayBufferWriter<byte>(512);
+            // netstandard2.0's System.Text.Json keeps ArrayBufferWriter to itself: a MemoryStream does.
+            var buffer = new MemoryStream(512);
             var prefix = ackId is { } id ? "5:" + id.ToString(CultureInfo.InvariantCulture) + "+::" : "5:::";
-            var span = buffer.GetSpan(prefix.Length);
-            for (var i = 0; i < prefix.Length; i++) span[i] = (byte)prefix[i];
-            buffer.Advance(prefix.Length);
+            foreach (var c in prefix) buffer.WriteByte((byte)c);
             using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             {
                 writer.WriteStartObject();
@@ -39,7 +38,7 @@ namespace Ftrack.Core.Events
                 writer.WriteEndArray();
                 writer.WriteEndObject();
             }
-            return buffer.WrittenSpan.ToArray();
+            return buffer.ToArray();
         }
 
         public static void Write(Utf8JsonWriter writer, FtrackEvent e)
@@ -161,9 +160,9 @@ namespace Ftrack.Core.Events
         /// <summary>A dictionary as a JSON element (subscriber metadata, which targets are matched against).</summary>
         public static JsonElement ToElement(IDictionary<string, object?> values)
         {
-            var buffer = new ArrayBufferWriter<byte>(128);
+            var buffer = new MemoryStream(128);
             using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) WriteValue(writer, values, 0);
-            using var document = JsonDocument.Parse(buffer.WrittenMemory);
+            using var document = JsonDocument.Parse(new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length));
             return document.RootElement.Clone();
         }
     }
