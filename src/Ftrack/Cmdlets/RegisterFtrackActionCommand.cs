@@ -82,7 +82,8 @@ namespace Ftrack.Cmdlets
             var discovered = new Dictionary<string, object?>(StringComparer.Ordinal) { ["items"] = new List<object?> { item } };
             var scriptBlock = ScriptBlock;
             var label = Label;
-            var subscriber = PowerShellEventBridge.Register(Events, SourceIdentifier ?? "Ftrack.Action." + Identifier, ScriptBlock.Create(LaunchRunner), raise =>
+            var subscriber = PowerShellEventBridge.Register(Events, SourceIdentifier ?? "Ftrack.Action." + Identifier,
+                "ftrack.action.discover, ftrack.action.launch of " + Identifier, ScriptBlock.Create(LaunchRunner), raise =>
             {
                 var discover = hub.Subscribe("topic=ftrack.action.discover" + user, e =>
                 {
@@ -92,7 +93,7 @@ namespace Ftrack.Cmdlets
                 try
                 {
                     var launch = hub.Subscribe("topic=ftrack.action.launch and data.actionIdentifier=" + FtrackEventHub.Quote(Identifier) + user,
-                        e => raise(hub, new PSObject(new ActionLaunch(hub, e, scriptBlock, label))), null, timeout);
+                        e => raise(session, new PSObject(new ActionLaunch(hub, e, scriptBlock, label))), null, timeout);
                     return new IDisposable[] { discover, launch };
                 }
                 catch

@@ -42,7 +42,8 @@ namespace Ftrack.Cmdlets
         /// <inheritdoc />
         protected override void End()
         {
-            var hub = ResolveSession().EventHub;
+            var session = ResolveSession();
+            var hub = session.EventHub;
             var sourceIdentifier = SourceIdentifier ?? Guid.NewGuid().ToString();
             Dictionary<string, object?>? metadata = null;
             if (Subscriber != null)
@@ -51,8 +52,8 @@ namespace Ftrack.Cmdlets
                 foreach (var pair in PowerShellValues.ToPairs(Subscriber)) metadata[pair.Key] = pair.Value;
             }
             var timeout = TimeSpan.FromSeconds(TimeoutSec);
-            var subscriber = PowerShellEventBridge.Register(Events, sourceIdentifier, Action, raise =>
-                new IDisposable[] { hub.Subscribe(Subscription, e => raise(hub, new PSObject(new FtrackEventMessage(e))), metadata, timeout) });
+            var subscriber = PowerShellEventBridge.Register(Events, sourceIdentifier, Subscription, Action, raise =>
+                new IDisposable[] { hub.Subscribe(Subscription, e => raise(session, new PSObject(new FtrackEventMessage(e))), metadata, timeout) });
             WriteVerbose("Subscribed to \"" + Subscription + "\" as " + sourceIdentifier + " on " + hub + ".");
             if (subscriber.Action != null)
                 WriteObject(subscriber.Action);

@@ -20,14 +20,14 @@ namespace Ftrack.Events
         /// <paramref name="subscribe"/> make the ftrack subscriptions (given the function that raises
         /// a PowerShell event); undoes the registration when they fail.
         /// </summary>
-        public static PSEventSubscriber Register(PSEventManager events, string sourceIdentifier, ScriptBlock? action,
+        public static PSEventSubscriber Register(PSEventManager events, string sourceIdentifier, string description, ScriptBlock? action,
             Func<Action<object, PSObject>, IReadOnlyList<IDisposable>> subscribe)
         {
             foreach (var existing in events.GetEventSubscribers(sourceIdentifier))
                 throw new FtrackUsageException(FtrackErrorIds.SubscriberExists,
                     "An event subscriber with the source identifier \"" + sourceIdentifier + "\" exists already in this session: remove it first (Unregister-Event -SourceIdentifier '" + sourceIdentifier + "') or choose another -SourceIdentifier.",
                     UsageErrorKind.InvalidOperation);
-            var subscriber = events.SubscribeEvent(null, null, sourceIdentifier, null, action, false, false);
+            var subscriber = events.SubscribeEvent(new FtrackEventSource(description), nameof(FtrackEventSource.Unused), sourceIdentifier, null, action, false, false);
             IReadOnlyList<IDisposable> subscriptions;
             try
             {
