@@ -150,7 +150,8 @@ namespace Ftrack.Core.Events
                         list.Add(ReadValue(item, depth + 1));
                     return list;
                 case JsonValueKind.String: return value.GetString();
-                case JsonValueKind.Number: return value.TryGetInt64(out var l) ? l : value.GetDouble();
+                // Boxed apart: a conditional of long and double would make every number a double.
+                case JsonValueKind.Number: return value.TryGetInt64(out var l) ? (object)l : value.GetDouble();
                 case JsonValueKind.True: return true;
                 case JsonValueKind.False: return false;
                 default: return null;
