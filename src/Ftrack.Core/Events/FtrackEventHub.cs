@@ -159,8 +159,12 @@ namespace Ftrack.Core.Events
                 if (remaining <= TimeSpan.Zero)
                     throw new FtrackEventHubException("The event hub at " + HubAddress + " did not connect within " + Seconds(limit) + " seconds"
                         + (LastError is { } last ? ": " + last.Message : "."), LastError);
-                var delay = Task.Delay(remaining, cancellation);
-                var first = await Task.WhenAny(connected, failed, delay).ConfigureAwait(false);
+                Task first;
+                using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+                {
+                    first = await Task.WhenAny(connected, failed, Task.Delay(remaining, timer.Token)).ConfigureAwait(false);
+                    timer.Cancel();
+                }
                 cancellation.ThrowIfCancellationRequested();
                 ThrowIfClosed();
                 if (first == failed && !Volatile.Read(ref _everConnected))
@@ -252,8 +256,13 @@ namespace Ftrack.Core.Events
                 var watch = Stopwatch.StartNew();
                 Publish(e, timeout);
                 var remaining = timeout - watch.Elapsed;
-                if (remaining > TimeSpan.Zero && Task.WhenAny(reply.Task, Task.Delay(remaining, cancellation)).GetAwaiter().GetResult() == reply.Task)
-                    return reply.Task.Result;
+                using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+                {
+                    var first = remaining > TimeSpan.Zero ? Task.WhenAny(reply.Task, Task.Delay(remaining, timer.Token)).GetAwaiter().GetResult() : null;
+                    timer.Cancel();
+                    if (first == reply.Task)
+                        return reply.Task.Result;
+                }
                 cancellation.ThrowIfCancellationRequested();
                 throw new FtrackEventReplyTimeoutException(e.Topic, e.Id, timeout);
             }
@@ -314,8 +323,15 @@ namespace Ftrack.Core.Events
 
         private async Task<JsonElement> WithTimeout(Task<JsonElement> task, TimeSpan timeout, string what)
         {
-            if (await Task.WhenAny(task, Task.Delay(timeout)).ConfigureAwait(false) != task)
-                throw new FtrackEventHubException("The event hub at " + HubAddress + " did not acknowledge " + what + " within " + Seconds(timeout) + " seconds.");
+            // The timer is cancelled once the task ends: a publisher sending thousands of events a
+            // second would otherwise keep a live timer per event for the whole timeout.
+            using (var timer = new CancellationTokenSource())
+            {
+                var first = await Task.WhenAny(task, Task.Delay(timeout, timer.Token)).ConfigureAwait(false);
+                timer.Cancel();
+                if (first != task)
+                    throw new FtrackEventHubException("The event hub at " + HubAddress + " did not acknowledge " + what + " within " + Seconds(timeout) + " seconds.");
+            }
             return await task.ConfigureAwait(false);
         }
 
