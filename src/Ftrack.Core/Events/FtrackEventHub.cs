@@ -246,22 +246,27 @@ namespace Ftrack.Core.Events
         }
 
         /// <summary>Publishes <paramref name="e"/> and returns the first reply to it; <see cref="FtrackEventReplyTimeoutException"/> when none comes within <paramref name="timeout"/>.</summary>
-        public FtrackEvent PublishAndWaitForReply(FtrackEvent e, TimeSpan timeout, CancellationToken cancellation = default)
+        public FtrackEvent PublishAndWaitForReply(FtrackEvent e, TimeSpan timeout, CancellationToken cancellation = default) =>
+            PublishAndWaitForReplyAsync(e, timeout, cancellation).GetAwaiter().GetResult();
+
+        /// <inheritdoc cref="PublishAndWaitForReply"/>
+        public async Task<FtrackEvent> PublishAndWaitForReplyAsync(FtrackEvent e, TimeSpan timeout, CancellationToken cancellation = default)
         {
             if (e is null) throw new ArgumentNullException(nameof(e));
             var reply = new TaskCompletionSource<FtrackEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Before publishing: a reply can come back before the acknowledgement does.
             _replies[e.Id] = reply;
             try
             {
                 var watch = Stopwatch.StartNew();
-                Publish(e, timeout);
+                await PublishAsync(e, timeout).ConfigureAwait(false);
                 var remaining = timeout - watch.Elapsed;
                 using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
                 {
-                    var first = remaining > TimeSpan.Zero ? Task.WhenAny(reply.Task, Task.Delay(remaining, timer.Token)).GetAwaiter().GetResult() : null;
+                    var first = remaining > TimeSpan.Zero ? await Task.WhenAny(reply.Task, Task.Delay(remaining, timer.Token)).ConfigureAwait(false) : null;
                     timer.Cancel();
                     if (first == reply.Task)
-                        return reply.Task.Result;
+                        return await reply.Task.ConfigureAwait(false);
                 }
                 cancellation.ThrowIfCancellationRequested();
                 throw new FtrackEventReplyTimeoutException(e.Topic, e.Id, timeout);

@@ -71,7 +71,12 @@ namespace Ftrack.Cmdlets
             var e = new FtrackEvent(Topic, data) { Target = Target ?? "" };
             if (WaitForReply)
             {
-                var answer = hub.PublishAndWaitForReply(e, timeout, Cancellation);
+                var waiting = hub.PublishAndWaitForReplyAsync(e, timeout, Cancellation);
+                // The answer may come from an -Action block of this very runspace: let PowerShell
+                // run those while waiting, as Wait-Event does.
+                while (!((IAsyncResult)waiting).AsyncWaitHandle.WaitOne(50))
+                    PowerShellEventPump.RunPendingActions(Events);
+                var answer = waiting.GetAwaiter().GetResult();
                 if (PassThru) WriteObject(new FtrackEventMessage(e));
                 WriteObject(new FtrackEventMessage(answer));
                 return;
