@@ -116,6 +116,20 @@ Describe 'Register-FtrackEvent' {
         Get-Event -SourceIdentifier updates -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
+    It 'reports a custom attribute change as an update of its entity, the attribute''s key with old and new values' {
+        Register-FtrackEvent -Session $listener -Subscription 'topic=ftrack.update' -SourceIdentifier updates
+        $shot = Invoke-FtrackQuery -Session $writer 'select name from Shot where name is "SQ010_SH010"' -First 1
+        $shot | Set-FtrackEntity -Session $writer -CustomAttribute @{ fps = 48 }
+        $e = (Wait-Event -SourceIdentifier updates -Timeout 10).MessageData
+        $entity = $e.Data.entities | Where-Object entityId -eq $shot.id
+        $entity.action | Should -Be 'update'
+        $entity.entityType | Should -Be 'task'
+        $entity.keys | Should -Contain 'fps'
+        $entity.changes.fps.old | Should -Be 24
+        $entity.changes.fps.new | Should -Be 48
+        $entity.parents[-1].entityType | Should -Be 'show'
+    }
+
     It 'runs -Action for each event, with the ftrack event as $Event.MessageData' {
         $global:EventsTestSeen = [Collections.Concurrent.ConcurrentQueue[object]]::new()
         $job = Register-FtrackEvent -Session $listener 'topic=events.test.action' -SourceIdentifier actions -Action {

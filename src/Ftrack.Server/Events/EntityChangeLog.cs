@@ -65,6 +65,58 @@ internal sealed class EntityChangeLog
         _changes.Add(Describe(type, key, "remove", [], row));
     }
 
+    /// <summary>A custom attribute's value as the entity has it now (set, inherited or its default, as JSON), and its key; null when it does not apply.</summary>
+    public (string Key, string Json, string Kind)? ReadCustomAttribute(string configurationId, string entityId)
+    {
+        using var reader = _commands.Get($"SELECT \"key\", value, {CustomAttributeStore.KindColumn} FROM {CustomAttributeStore.ValueView} WHERE configuration_id = $0 AND entity_id = $1",
+            configurationId, entityId).ExecuteReader();
+        if (!reader.Read())
+            return null;
+        return (reader.GetString(0), reader.IsDBNull(1) ? "null" : reader.GetString(1), reader.IsDBNull(2) ? "" : reader.GetString(2));
+    }
+
+    /// <summary>
+    /// A custom attribute value written or cleared: ftrack reports it as an update of the entity
+    /// that has it, the attribute's key among the keys, with the value before and after.
+    /// </summary>
+    public void CustomAttributeChanged(string configurationId, string entityId, (string Key, string Json, string Kind) before)
+    {
+        var after = ReadCustomAttribute(configurationId, entityId);
+        var now = after?.Json ?? "null";
+        if (now == before.Json)
+            return;
+        var change = new KeyChange(before.Key, new RawJson(before.Json), new RawJson(now));
+        var existing = _changes.FindIndex(c => c.EntityId == entityId && c.Action != "remove");
+        if (existing >= 0)
+        {
+            _changes[existing].Changes.RemoveAll(c => c.Key == before.Key);
+            _changes[existing].Changes.Add(change);
+            return;
+        }
+        if (before.Kind == "context")
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            using (var reader = _commands.Get("SELECT context_type, parent_id, object_type_id FROM context WHERE id = $0", entityId).ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    row["context_type"] = reader.IsDBNull(0) ? null : reader.GetString(0);
+                    row["parent_id"] = reader.IsDBNull(1) ? null : reader.GetString(1);
+                    row["object_type_id"] = reader.IsDBNull(2) ? null : reader.GetString(2);
+                }
+            }
+            var contextType = row.GetValueOrDefault("context_type") as string ?? "task";
+            var parentId = row.GetValueOrDefault("parent_id") as string;
+            var parents = new List<ParentLink> { new(entityId, contextType, contextType == "show" ? "Project" : "TypedContext", parentId) };
+            if (parentId != null)
+                parents.AddRange(ContextChain(parentId));
+            _changes.Add(new EntityChange(entityId, contextType, contextType == "show" ? "Project" : "TypedContext", "update", [change], parents, parentId, row.GetValueOrDefault("object_type_id") as string));
+            return;
+        }
+        var apiType = before.Kind switch { "assetversion" => "AssetVersion", "asset" => "Asset", "user" => "User", "list" => "List", _ => before.Kind };
+        _changes.Add(new EntityChange(entityId, before.Kind, apiType, "update", [change], [new ParentLink(entityId, before.Kind, apiType, null)], null, null));
+    }
+
     private static bool SameValue(object? a, object? b)
     {
         if (a == null || b == null)
@@ -137,6 +189,9 @@ internal sealed class EntityChangeLog
         return chain;
     }
 }
+
+/// <summary>A value that is JSON already (a custom attribute's), written as is.</summary>
+internal sealed record RawJson(string Json);
 
 /// <summary>One key of an entity that changed: its value before (null when added) and after (null when removed).</summary>
 internal sealed record KeyChange(string Key, object? Old, object? New);

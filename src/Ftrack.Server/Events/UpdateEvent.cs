@@ -114,6 +114,7 @@ internal static class UpdateEvent
         switch (value)
         {
             case null: json.WriteNullValue(); break;
+            case RawJson raw: json.WriteRawValue(raw.Json, skipInputValidation: false); break;
             case string s: json.WriteStringValue(s); break;
             case bool b: json.WriteBooleanValue(b); break;
             case long l: json.WriteNumberValue(l); break;

@@ -49,7 +49,18 @@ internal sealed class EntityWriter
     }
 
     /// <summary>Where what this batch changes is noted for <c>ftrack.update</c> (null: nobody listens).</summary>
-    public Events.EntityChangeLog? Changes { get; set; }
+    public Events.EntityChangeLog? Changes
+    {
+        get => _changes;
+        set
+        {
+            _changes = value;
+            // Custom attribute values are written there: they are reported as updates of their entity.
+            _values.Changes = value;
+        }
+    }
+
+    private Events.EntityChangeLog? _changes;
 
     /// <summary>
     /// Data properties in the order they are applied: a reference after its key column, so when a
