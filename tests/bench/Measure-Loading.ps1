@@ -20,8 +20,9 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 Import-Module $ModulePath -Force
-$env:FTRACK_SCHEMA_CACHE = Join-Path ([IO.Path]::GetTempPath()) "ftrack-bench-cache-$PID"
+Use-BenchSchemaCache
 $server = Start-FtrackLocalServer -Seed Empty
 $proxy = $null
 try {
@@ -70,5 +71,5 @@ finally {
     try { Disconnect-Ftrack } catch { }
     if ($proxy -and -not $proxy.HasExited) { $proxy.Kill() }
     $server | Stop-FtrackLocalServer
-    Remove-Item $env:FTRACK_SCHEMA_CACHE -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-BenchSchemaCache
 }

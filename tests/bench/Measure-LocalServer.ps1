@@ -24,6 +24,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 
 function Out-Json([hashtable] $values) { [Console]::Out.WriteLine(($values | ConvertTo-Json -Compress -Depth 5)) }
 function Get-Stats([double[]] $ms) {
@@ -40,7 +41,7 @@ $total = $Milestone[-1]
 if ($Milestone | Where-Object { $_ % $BatchSize }) { throw "Every milestone must be a multiple of the batch size $BatchSize." }
 
 Import-Module $ModulePath -Force
-$env:FTRACK_SCHEMA_CACHE = Join-Path ([IO.Path]::GetTempPath()) "ftrack-bench-cache-$PID"
+Use-BenchSchemaCache
 $watch = [Diagnostics.Stopwatch]::StartNew()
 $server = Start-FtrackLocalServer -Seed Empty
 $startMs = $watch.Elapsed.TotalMilliseconds
@@ -142,5 +143,5 @@ try {
 finally {
     try { Disconnect-Ftrack } catch { }
     $server | Stop-FtrackLocalServer
-    Remove-Item $env:FTRACK_SCHEMA_CACHE -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-BenchSchemaCache
 }

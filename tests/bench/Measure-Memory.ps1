@@ -15,11 +15,12 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
-$expr = 'select id, name, description, bid, start_date, end_date, created_at, status.name, status.color, type.name, priority.name, parent.name, parent.parent.name, project.name from Task'
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
+$expr = $BenchTaskQuery
 Import-Module $ModulePath
-$env:FTRACK_SCHEMA_CACHE = Join-Path ([IO.Path]::GetTempPath()) "ftrack-bench-cache-$PID"
+Use-BenchSchemaCache
 try {
-    Connect-Ftrack -Server $Url -Credential ([pscredential]::new('bench-user', (ConvertTo-SecureString 'bench-api-key' -AsPlainText -Force)))
+    Connect-Ftrack -Server $Url -Credential (Get-BenchStubCredential)
     $watch = [Diagnostics.Stopwatch]::StartNew()
     $count = (Invoke-FtrackQuery $expr | Measure-Object).Count
     $ms = $watch.Elapsed.TotalMilliseconds
@@ -35,5 +36,5 @@ try {
 }
 finally {
     Disconnect-Ftrack
-    Remove-Item $env:FTRACK_SCHEMA_CACHE -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-BenchSchemaCache
 }

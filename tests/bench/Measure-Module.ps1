@@ -23,9 +23,10 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 [int[]] $PageSize = @($PageSize -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
 
-$expr = 'select id, name, description, bid, start_date, end_date, created_at, status.name, status.color, type.name, priority.name, parent.name, parent.parent.name, project.name from Task'
+$expr = $BenchTaskQuery
 
 function Out-Json([hashtable] $values) {
     $values['n'] = $N
@@ -47,9 +48,8 @@ Import-Module $ModulePath -Force
 $importMs = $watch.Elapsed.TotalMilliseconds
 
 # A schema cache of our own: the first Connect fills it, the next ones find it warm.
-$env:FTRACK_SCHEMA_CACHE = Join-Path ([IO.Path]::GetTempPath()) "ftrack-bench-cache-$PID"
-if (Test-Path $env:FTRACK_SCHEMA_CACHE) { Remove-Item $env:FTRACK_SCHEMA_CACHE -Recurse -Force }
-$credential = [pscredential]::new('bench-user', (ConvertTo-SecureString 'bench-api-key' -AsPlainText -Force))
+Use-BenchSchemaCache
+$credential = Get-BenchStubCredential
 function Get-ResponseBytes([object[]] $records) {
     # The verbose log line of each HTTP call ends "..., <bytes> bytes".
     $total = 0
@@ -153,5 +153,5 @@ try {
 }
 finally {
     try { Disconnect-Ftrack } catch { }
-    Remove-Item $env:FTRACK_SCHEMA_CACHE -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-BenchSchemaCache
 }

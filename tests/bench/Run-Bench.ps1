@@ -52,6 +52,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 $BenchStart = [Diagnostics.Stopwatch]::StartNew()
 $RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $ModulePath = (Resolve-Path $ModulePath).Path
@@ -66,7 +67,7 @@ $Steps = 'js', 'module', 'decoder', 'local', 'latency', 'memory', 'loading'
 $Skip = @(Split-List $Skip)
 foreach ($s in $Skip) { if ($s -notin $Steps) { throw "-Skip takes $($Steps -join ', '); not '$s'." } }
 $MaxN = $N[-1]
-$Expression = 'select id, name, description, bid, start_date, end_date, created_at, status.name, status.color, type.name, priority.name, parent.name, parent.parent.name, project.name from Task'
+$Expression = $BenchTaskQuery
 $Raw = [Collections.Generic.List[string]]::new()      # every JSON line, as measured
 $Rows = [Collections.Generic.List[object]]::new()     # the same, parsed, with a "source"
 New-Item -ItemType Directory -Force -Path $OutputDirectory | Out-Null

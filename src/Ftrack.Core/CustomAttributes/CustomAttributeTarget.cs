@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using Ftrack.Core.Entities;
 using Ftrack.Core.Query;
-using Ftrack.Core.Schema;
 using Ftrack.Core.Transport;
 
 namespace Ftrack.Core.CustomAttributes

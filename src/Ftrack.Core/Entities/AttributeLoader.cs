@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Ftrack.Core.Json;
 using Ftrack.Core.Operations;
 using Ftrack.Core.Query;
 using Ftrack.Core.Transport;

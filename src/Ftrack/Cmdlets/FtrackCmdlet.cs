@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using Ftrack.Batches;
-using Ftrack.Core;
 using Ftrack.Core.Transport;
 
 namespace Ftrack.Cmdlets
