@@ -68,8 +68,8 @@ internal sealed class SignedUrls
         if (string.IsNullOrEmpty(expires) || string.IsNullOrEmpty(signature) || !long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             return SignatureCheck.Forged;
         var fields = fieldNames.Select(name => (name, query[name] ?? "")).ToArray();
-        var expected = Encoding.ASCII.GetBytes(Sign(purpose, fields, expires));
-        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature)))
+        var expected = System.Text.Encoding.ASCII.GetBytes(Sign(purpose, fields, expires));
+        if (!CryptographicOperations.FixedTimeEquals(expected, System.Text.Encoding.ASCII.GetBytes(signature)))
             return SignatureCheck.Forged;
         return _time.GetUtcNow().ToUnixTimeSeconds() < seconds ? SignatureCheck.Valid : SignatureCheck.Expired;
     }
@@ -87,7 +87,7 @@ internal sealed class SignedUrls
         foreach (var (name, value) in fields)
             text.Append('|').Append(name.Length).Append(':').Append(name).Append('=').Append(value.Length).Append(':').Append(value);
         text.Append('|').Append(expires);
-        var mac = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(text.ToString()));
+        var mac = HMACSHA256.HashData(_key, System.Text.Encoding.UTF8.GetBytes(text.ToString()));
         return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 }

@@ -174,12 +174,15 @@ internal sealed class ComponentStore : IDisposable
             FileStream file;
             try
             {
-                file = new FileStream(temporary, new FileStreamOptions
+                var options = new FileStreamOptions
                 {
                     Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0,
                     Options = FileOptions.Asynchronous, PreallocationSize = length,
-                    UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                });
+                };
+                // Only the owner may read stored files, as the database file.
+                if (!OperatingSystem.IsWindows())
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                file = new FileStream(temporary, options);
             }
             catch (IOException error) when (IsDiskFull(error))
             {
