@@ -59,7 +59,7 @@ internal sealed class SignedUrls
 
     /// <summary>
     /// Whether a request's query string is a URL this server signed for <paramref name="purpose"/>
-    /// over exactly the fields named (missing ones sign as empty), and is still valid.
+    /// over exactly the fields named that it carries, and is still valid.
     /// </summary>
     public SignatureCheck Check(string purpose, NameValueCollection query, params string[] fieldNames)
     {
@@ -67,7 +67,9 @@ internal sealed class SignedUrls
         var signature = query[SignatureField];
         if (string.IsNullOrEmpty(expires) || string.IsNullOrEmpty(signature) || !long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             return SignatureCheck.Forged;
-        var fields = fieldNames.Select(name => (name, query[name] ?? "")).ToArray();
+        // A field the URL lacks is left out, as Query leaves out what it was not given (an upload
+        // without a checksum): the signed text then differs, so removing a field never validates.
+        var fields = fieldNames.Where(name => query[name] != null).Select(name => (name, query[name]!)).ToArray();
         var expected = System.Text.Encoding.ASCII.GetBytes(Sign(purpose, fields, expires));
         if (!CryptographicOperations.FixedTimeEquals(expected, System.Text.Encoding.ASCII.GetBytes(signature)))
             return SignatureCheck.Forged;
