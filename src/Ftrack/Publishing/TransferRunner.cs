@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
-using System.Threading;
 using System.Threading.Tasks;
 using Ftrack.Core.Publishing;
 
@@ -21,25 +20,29 @@ namespace Ftrack.Publishing
         public static T Run<T>(Cmdlet cmdlet, string activity, TransferProgress progress, Func<Task<T>> transfer)
         {
             var task = Task.Run(transfer);
-            var record = new ProgressRecord(ActivityId, activity, "Starting") { PercentComplete = 0 };
+            var record = new ProgressRecord(ActivityId, activity, Status(progress)) { PercentComplete = 0 };
+            cmdlet.WriteProgress(record);
             try
             {
-                while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(Tick))
-                {
-                    record.StatusDescription = Status(progress);
-                    record.PercentComplete = Math.Max(0, Math.Min(100, progress.Percent));
-                    record.SecondsRemaining = progress.SecondsLeft;
-                    record.CurrentOperation = progress.Current;
-                    cmdlet.WriteProgress(record);
-                }
+                while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(Tick)) Update(cmdlet, record, progress);
             }
             finally
             {
+                // The last figures, as the bar closes: what a script reading the progress stream sees even of a short transfer.
                 record.RecordType = ProgressRecordType.Completed;
-                try { cmdlet.WriteProgress(record); } catch (PipelineStoppedException) { } catch (InvalidOperationException) { }
+                try { Update(cmdlet, record, progress); } catch (PipelineStoppedException) { } catch (InvalidOperationException) { }
             }
             // The transfer's own exception (an FtrackTransferException, a server error), not an AggregateException.
             return task.GetAwaiter().GetResult();
+        }
+
+        private static void Update(Cmdlet cmdlet, ProgressRecord record, TransferProgress progress)
+        {
+            record.StatusDescription = Status(progress);
+            record.PercentComplete = Math.Max(0, Math.Min(100, progress.Percent));
+            record.SecondsRemaining = progress.SecondsLeft;
+            record.CurrentOperation = progress.Current;
+            cmdlet.WriteProgress(record);
         }
 
         /// <summary>"312.5 MiB of 1 GiB at 480.2 MiB/s".</summary>
