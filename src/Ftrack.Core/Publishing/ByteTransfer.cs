@@ -55,8 +55,11 @@ namespace Ftrack.Core.Publishing
             {
                 // Content-Length is the file's; the content headers go on the content.
                 if (string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
-                if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value))
-                    request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                if (request.Headers.TryAddWithoutValidation(header.Key, header.Value)) continue;
+                // A content header (Content-Type, Content-MD5) replaces the content's own: a storage
+                // that signed the URL over it refuses any other value.
+                request.Content.Headers.Remove(header.Key);
+                request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
             try
             {
