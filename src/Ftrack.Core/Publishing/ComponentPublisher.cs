@@ -141,13 +141,13 @@ namespace Ftrack.Core.Publishing
             foreach (var (member, file) in plan.Files)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var (url, headers) = UploadMetadata(session, (string)member.GetValue("id")!, member.GetValue("name") + plan.Source.FileType, file.Size, options);
+                var (url, headers) = await UploadMetadataAsync(session, (string)member.GetValue("id")!, member.GetValue("name") + plan.Source.FileType, file.Size, options).ConfigureAwait(false);
                 await transfer.UploadAsync(url, headers, file, progress, cancellation).ConfigureAwait(false);
             }
         }
 
         /// <summary>get_upload_metadata: where to PUT a component's bytes, and with which headers.</summary>
-        public static (Uri Url, IReadOnlyDictionary<string, string> Headers) UploadMetadata(FtrackSession session, string componentId, string fileName, long size, CallOptions? options = null)
+        public static async Task<(Uri Url, IReadOnlyDictionary<string, string> Headers)> UploadMetadataAsync(FtrackSession session, string componentId, string fileName, long size, CallOptions? options = null)
         {
             var operation = new RawOperation(new Dictionary<string, object?>
             {
@@ -156,7 +156,7 @@ namespace Ftrack.Core.Publishing
                 ["file_name"] = fileName,
                 ["file_size"] = size,
             });
-            var answer = session.Call(new FtrackOperation[] { operation }, options)[0] as IDictionary<string, object?>;
+            var answer = (await session.CallAsync(new FtrackOperation[] { operation }, options).ConfigureAwait(false))[0] as IDictionary<string, object?>;
             if (answer is null || !(answer.TryGetValue("url", out var u) && u is string text && Uri.TryCreate(text, UriKind.Absolute, out var url)))
             {
                 var multipart = answer != null && answer.ContainsKey("urls");
