@@ -205,6 +205,7 @@ public sealed class ComponentStorageTests
             await using (var first = await TestServer.StartAsync(database: database))
             {
                 Assert.Equal(database + "-files", first.Server.StoragePath);
+                Assert.False(Directory.Exists(first.Server.StoragePath), "no folder beside a database until something is uploaded");
                 id = await PublishAsync(first, bytes);
                 url = await DownloadUrlAsync(first, id);
             }

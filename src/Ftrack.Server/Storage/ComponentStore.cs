@@ -29,8 +29,9 @@ internal sealed class ComponentStore : IDisposable
         Root = root;
         _temporary = temporary;
         QuotaBytes = quotaBytes;
-        foreach (var file in new DirectoryInfo(root).EnumerateFiles("*", SearchOption.AllDirectories))
-            _usedBytes += file.Length;
+        if (Directory.Exists(root))
+            foreach (var file in new DirectoryInfo(root).EnumerateFiles("*", SearchOption.AllDirectories))
+                _usedBytes += file.Length;
     }
 
     /// <summary>At most this many bytes are stored, uploads in progress included (--storage-quota-bytes; a studio's disk budget).</summary>
@@ -47,8 +48,8 @@ internal sealed class ComponentStore : IDisposable
 
     /// <summary>
     /// The store of a database: <paramref name="storagePath"/> when given; else beside a database
-    /// file; else (<c>:memory:</c>) a new temporary folder. Only the owner may read it, as the
-    /// database file; uploads a stopped server left half-written are deleted.
+    /// file; else (<c>:memory:</c>) a new temporary folder, made by the first upload. Only the owner
+    /// may read it, as the database file; uploads a stopped server left half-written are deleted.
     /// </summary>
     public static ComponentStore Open(string? databasePath, string? storagePath, long quotaBytes = long.MaxValue)
     {
@@ -57,11 +58,11 @@ internal sealed class ComponentStore : IDisposable
         var root = storagePath != null ? Path.GetFullPath(storagePath)
             : temporary ? Path.Combine(Path.GetTempPath(), "ftrack-local-files-" + Guid.NewGuid().ToString("N"))
             : Path.GetFullPath(databasePath!) + "-files";
-        CreateOwnerOnly(root);
+        // The folders are made by the first upload: a database nobody publishes to gets no folder
+        // beside it (so "Remove-Item studio.db*" stays a plain delete of files).
         var incoming = Path.Combine(root, IncomingFolder);
         if (Directory.Exists(incoming))
             Directory.Delete(incoming, recursive: true);
-        CreateOwnerOnly(incoming);
         return new ComponentStore(root, temporary, quotaBytes);
     }
 
@@ -164,6 +165,8 @@ internal sealed class ComponentStore : IDisposable
         var target = PathOf(id);
         if (!Reserve(length))
             return (ReceiveFailure.QuotaExceeded, 0, null);
+        CreateOwnerOnly(Root);
+        CreateOwnerOnly(Path.Combine(Root, IncomingFolder));
         var temporary = Path.Combine(Root, IncomingFolder, id + "." + Guid.NewGuid().ToString("N") + ".part");
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         using var hash = md5 != null ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
@@ -279,6 +282,7 @@ internal sealed class ComponentStore : IDisposable
         var length = LengthOf(PathOf(fromId));
         if (!Reserve(length))
             return false;
+        CreateOwnerOnly(Path.Combine(Root, IncomingFolder));
         var temporary = Path.Combine(Root, IncomingFolder, toId + "." + Guid.NewGuid().ToString("N") + ".part");
         var kept = false;
         try
