@@ -19,7 +19,7 @@ namespace Ftrack.Cmdlets
     [OutputType(typeof(FileInfo))]
     public sealed class SaveFtrackComponentCommand : FtrackCmdlet
     {
-        /// <summary>The component: a FileComponent or SequenceComponent, or an object naming one (its id with -EntityType Component is not needed: any component id works).</summary>
+        /// <summary>The component: a FileComponent or SequenceComponent, or an object naming one (an id is read as a Component's).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [ValidateNotNull]
         public EntityPipeBind? InputObject { get; set; }
