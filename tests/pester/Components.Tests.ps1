@@ -152,6 +152,31 @@ Describe 'Get-FtrackComponentUrl' {
     }
 }
 
+Describe 'The API key' {
+    It 'is in no output, verbose or debug line, URL, error or progress record of a publish and a download' {
+        $key = [Net.NetworkCredential]::new('', $server.ApiKey).Password
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$env:FTRACK_MODULE_PATH'").AddStatement().AddScript({
+                    param($session, $path, $version, $folder)
+                    $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'
+                    $c = New-FtrackComponent -Session $session -Path $path -Version $version -Name secret
+                    $c | Save-FtrackComponent -Session $session -Destination $folder
+                    $c | Get-FtrackComponentUrl -Session $session
+                    Save-FtrackComponent -Session $session $c -Destination $folder   # exists: an error
+                    New-FtrackComponent -Session $session -Path "$path.missing" -Version $version
+                }).AddArgument($session).AddArgument($plate.FullName).AddArgument($version).AddArgument((Join-Path $TestDrive 'down-key'))
+            $output = $ps.Invoke()
+            $everything = @($output | ForEach-Object { "$_" }) + @($ps.Streams.Verbose | ForEach-Object Message) + @($ps.Streams.Debug | ForEach-Object Message) +
+                @($ps.Streams.Error | ForEach-Object { "$_ $($_.Exception) $($_.TargetObject)" }) + @($ps.Streams.Progress | ForEach-Object { "$($_.Activity) $($_.StatusDescription) $($_.CurrentOperation)" })
+            @($ps.Streams.Verbose).Count | Should -BeGreaterThan 0 -Because 'the verbose lines were captured'
+            @($ps.Streams.Error).Count | Should -Be 2 -Because 'the two failures were captured'
+            ($everything -join "`n").Contains($key) | Should -BeFalse
+        }
+        finally { $ps.Dispose() }
+    }
+}
+
 Describe 'Set-FtrackThumbnail' {
     It 'uploads the image and sets the entity''s thumbnail; thumbnail_url serves it' {
         $image = New-RandomFile (Join-Path $work 'thumb.png') 4000
