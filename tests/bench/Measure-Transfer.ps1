@@ -11,7 +11,8 @@
       module  a fresh pwsh (Measure-TransferModule.ps1): New-FtrackComponent -Path <file> (upload
               to ftrack.server) and Save-FtrackComponent (download), with its working set sampled
               during the upload.
-    Prints one JSON line per measurement (kind transfer-curl / transfer-module) and deletes the
+    Prints one JSON line per measurement (kind transfer-curl / transfer-module, and the server's peak
+    working set over the whole run as transfer-server) and deletes the
     files and the server's storage at the end. Standalone:
       dotnet pwsh tests/bench/Measure-Transfer.ps1 -ModulePath out/Ftrack/Ftrack.psd1
 #>
@@ -93,6 +94,9 @@ try {
     for ($r = 0; $r -lt $Repeats; $r++) {
         if ($r % 2 -eq 0) { Measure-Curl; Measure-Module } else { Measure-Module; Measure-Curl }
     }
+    # The server's own peak: it streams both ways too, so it stays far below the file's size.
+    $process.Refresh()
+    [Console]::Out.WriteLine((@{ kind = 'transfer-server'; bytes = $size; peak_working_set_mib = [math]::Round($process.PeakWorkingSet64 / 1MB, 1) } | ConvertTo-Json -Compress))
 }
 finally {
     if ($process -and -not $process.HasExited) { $process.Kill(); $process.WaitForExit(5000) | Out-Null }

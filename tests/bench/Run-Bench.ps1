@@ -506,7 +506,8 @@ if ($transferCurl -and $transferModule) {
     Add-Table "Transfers of $('{0:N0}' -f ($bytes / 1MB)) MiB over loopback, same local server (median of $($transferCurl.Count))" @('', 'curl MB/s', 'module MB/s', 'module ÷ curl') @(
         , @('upload (PUT to get_upload_metadata''s URL)', ('{0:N0}' -f $rate['curl-upload']), ('{0:N0}' -f $rate['module-upload']), (Format-Ratio $rate['module-upload'] $rate['curl-upload']))
         , @('download (signed ComponentLocation.url)', ('{0:N0}' -f $rate['curl-download']), ('{0:N0}' -f $rate['module-download']), (Format-Ratio $rate['module-download'] $rate['curl-download']))
-    ) "Module: New-FtrackComponent and Save-FtrackComponent in a fresh pwsh; its working set grew by $('{0:N1}' -f $growth) MiB (peak while uploading, sampled every 20 ms, over before)."
+    ) ("Module: New-FtrackComponent and Save-FtrackComponent in a fresh pwsh; its working set grew by $('{0:N1}' -f $growth) MiB (peak while uploading, sampled every 20 ms, over before)." +
+        $(if ($transferServer = First-Or-Null (Get-Row 'transfer' { $_.kind -eq 'transfer-server' })) { " The server's peak working set over the whole step: $('{0:N0}' -f $transferServer.peak_working_set_mib) MiB." } else { '' }))
 }
 
 # Targets

@@ -108,16 +108,34 @@ namespace Ftrack.Core.Publishing
                         throw await Refused("The download of '" + destination + "'", response, watchdog.Token).ConfigureAwait(false);
                     var expected = response.Content.Headers.ContentLength;
                     using (var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-                    using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
+                    // Written synchronously while the next chunk's read is in flight: a write to the page
+                    // cache is quick, and an asynchronous file write on Unix is a hop to the thread pool.
+                    using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.SequentialScan))
                     {
                         if (expected is { } length && length > 0) file.SetLength(length);
-                        var buffer = new byte[ChunkBytes];
-                        int read;
-                        while ((read = await body.ReadAsync(buffer, 0, buffer.Length, watchdog.Token).ConfigureAwait(false)) > 0)
+                        // Two buffers: the next chunk arrives from the network while the last one is
+                        // written to disk, so neither waits for the other.
+                        var buffers = new[] { new byte[ChunkBytes], new byte[ChunkBytes] };
+                        var current = 0;
+                        var read = await body.ReadAsync(buffers[current], 0, ChunkBytes, watchdog.Token).ConfigureAwait(false);
+                        while (read > 0)
                         {
-                            await file.WriteAsync(buffer, 0, read, watchdog.Token).ConfigureAwait(false);
+                            var written = current;
+                            current ^= 1;
+                            var reading = body.ReadAsync(buffers[current], 0, ChunkBytes, watchdog.Token);
+                            try
+                            {
+                                file.Write(buffers[written], 0, read);
+                            }
+                            catch
+                            {
+                                // The read in flight must not outlive the buffers: let it end (the failure is the write's).
+                                try { await reading.ConfigureAwait(false); } catch (Exception) { }
+                                throw;
+                            }
                             received += read;
                             progress.Add(read);
+                            read = await reading.ConfigureAwait(false);
                         }
                         if (expected is { } declared && declared != received)
                             throw new FtrackTransferException("The download of '" + destination + "' ended after " + received.ToString("N0", CultureInfo.InvariantCulture)
@@ -229,17 +247,34 @@ namespace Ftrack.Core.Publishing
                 // A retry of the request by the handler starts over: take back what the first try counted.
                 _progress.Remove(_sent[0]);
                 _sent[0] = 0;
-                using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                // Read synchronously (from the page cache, quick) while the last chunk is on its way
+                // to the network: two buffers, so neither waits for the other.
+                using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
                 if (file.Length != _size)
                     throw new IOException("'" + _path + "' changed size during the publish (" + _size.ToString("N0", CultureInfo.InvariantCulture) + " bytes when checked, "
                         + file.Length.ToString("N0", CultureInfo.InvariantCulture) + " now): nothing was registered.");
-                var buffer = new byte[ChunkBytes];
-                int read;
-                while ((read = await file.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false)) > 0)
+                var buffers = new[] { new byte[ChunkBytes], new byte[ChunkBytes] };
+                var current = 0;
+                var read = file.Read(buffers[current], 0, ChunkBytes);
+                while (read > 0)
                 {
-                    await stream.WriteAsync(buffer, 0, read).ConfigureAwait(false);
+                    var sending = stream.WriteAsync(buffers[current], 0, read);
+                    current ^= 1;
+                    int next;
+                    try
+                    {
+                        next = file.Read(buffers[current], 0, ChunkBytes);
+                    }
+                    catch
+                    {
+                        // The write in flight must not outlive the buffers: let it end (the failure is the read's).
+                        try { await sending.ConfigureAwait(false); } catch (Exception) { }
+                        throw;
+                    }
+                    await sending.ConfigureAwait(false);
                     _sent[0] += read;
                     _progress.Add(read);
+                    read = next;
                 }
             }
 
