@@ -94,6 +94,24 @@ Describe 'New-FtrackComponent and Save-FtrackComponent' {
         $paths | Should -Be @((Join-Path $work 'beauty.1001.exr'), (Join-Path $work 'beauty.1002.exr'))
     }
 
+    It 'uploads at once inside a batch and queues the creates, so the version can be new in the same batch' {
+        $asset = Invoke-FtrackQuery 'select name from Asset where name is "SQ010_SH010_comp"'
+        $before = Get-ComponentCount
+        Start-FtrackBatch
+        try {
+            $newVersion = New-FtrackEntity AssetVersion @{ asset = $asset; comment = 'batched publish' }
+            $component = New-FtrackComponent -Path $plate.FullName -Version $newVersion -Name batched
+            Get-ComponentCount | Should -Be $before -Because 'nothing is created before the batch is submitted'
+            @((Get-FtrackBatch).Operations).Count | Should -Be 3 -Because 'the version, the component and its location entry are queued'
+            Submit-FtrackBatch | Out-Null
+        }
+        finally { Get-FtrackBatch | Undo-FtrackBatch }
+        $stored = Invoke-FtrackQuery "select version.comment from FileComponent where id is '$($component.id)'"
+        $stored.version.comment | Should -Be 'batched publish'
+        $saved = Save-FtrackComponent $component -Destination (Join-Path $TestDrive 'down-batch')
+        Get-Hash $saved.FullName | Should -Be (Get-Hash $plate.FullName)
+    }
+
     It 'creates nothing and uploads nothing with -WhatIf' {
         $before = Get-ComponentCount
         New-FtrackComponent -Path $plate.FullName -Version $version -WhatIf | Should -BeNullOrEmpty
