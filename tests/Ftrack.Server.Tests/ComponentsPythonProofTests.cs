@@ -23,13 +23,22 @@ public sealed class ComponentsPythonProofTests
         var (importCode, importOutput) = await PythonClientProofTests.RunAsync($"-c \"{PythonClientProofTests.Imports}\"", environment, TimeSpan.FromMinutes(1));
         Assert.True(importCode == 0, $"The official Python client needs Debian packages that are missing:\n{importOutput}\n{PythonClientProofTests.InstallHint}");
 
-        using var server = await ServerProcess.StartAsync("--port", "0", "--seed", "Demo");
-        Assert.True(server.Url.Length > 0, "the server did not start: " + server.FirstLine + string.Join('\n', server.ErrorLines));
-        environment["FTRACK_SERVER"] = server.Url;
-        environment["FTRACK_API_USER"] = server.User;
-        environment["FTRACK_API_KEY"] = server.Key;
-        var (exitCode, log) = await PythonClientProofTests.RunAsync($"\"{proof}\"", environment, TimeSpan.FromMinutes(4));
-        Assert.True(exitCode == 0, "python3 components_proof.py failed:\n" + log);
-        Assert.Contains("Python components proof passed", log);
+        // A store of the test's own: the server process is killed at the end, which leaves no time to delete a temporary one.
+        var storage = Directory.CreateTempSubdirectory("ftrack-python-store-").FullName;
+        try
+        {
+            using var server = await ServerProcess.StartAsync("--port", "0", "--seed", "Demo", "--storage", storage);
+            Assert.True(server.Url.Length > 0, "the server did not start: " + server.FirstLine + string.Join('\n', server.ErrorLines));
+            environment["FTRACK_SERVER"] = server.Url;
+            environment["FTRACK_API_USER"] = server.User;
+            environment["FTRACK_API_KEY"] = server.Key;
+            var (exitCode, log) = await PythonClientProofTests.RunAsync($"\"{proof}\"", environment, TimeSpan.FromMinutes(4));
+            Assert.True(exitCode == 0, "python3 components_proof.py failed:\n" + log);
+            Assert.Contains("Python components proof passed", log);
+        }
+        finally
+        {
+            Directory.Delete(storage, recursive: true);
+        }
     }
 }

@@ -247,9 +247,10 @@ Describe 'Publish-FtrackReviewMedia' {
 
 Describe 'A failed upload' {
     BeforeAll {
-        # A server whose storage holds 500 KB: the third 200 KB frame is refused (HTTP 507).
+        # A server whose storage holds 500 KB: the third 200 KB frame is refused (HTTP 507). Its
+        # store is in TestDrive: the process is killed at the end, with no time to delete its own.
         $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in (Join-Path (Split-Path $env:FTRACK_MODULE_PATH) 'server/Ftrack.Server.dll'), '--port', '0', '--seed', 'Demo', '--storage-quota-bytes', '512000') { $psi.ArgumentList.Add($a) }
+        foreach ($a in (Join-Path (Split-Path $env:FTRACK_MODULE_PATH) 'server/Ftrack.Server.dll'), '--port', '0', '--seed', 'Demo', '--storage-quota-bytes', '512000', '--storage', (Join-Path $TestDrive 'small-store')) { $psi.ArgumentList.Add($a) }
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true
         $script:process = [Diagnostics.Process]::Start($psi)
