@@ -33,6 +33,11 @@
         'Invoke-FtrackBatch'
         'Start-FtrackLocalServer'
         'Stop-FtrackLocalServer'
+        'New-FtrackComponent'
+        'Save-FtrackComponent'
+        'Get-FtrackComponentUrl'
+        'Set-FtrackThumbnail'
+        'Publish-FtrackReviewMedia'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -43,6 +43,8 @@ namespace Ftrack
             FtrackSessionClosedException => ErrorCategory.ConnectionError,
             FtrackLocalServerStoppedException => ErrorCategory.ConnectionError,
             FtrackOutcomeUnknownException => ErrorCategory.ConnectionError,
+            FtrackTransferException { Cancelled: true } => ErrorCategory.OperationStopped,
+            FtrackTransferException => ErrorCategory.ConnectionError,
             FtrackUsageException { Kind: UsageErrorKind.InvalidOperation } => ErrorCategory.InvalidOperation,
             FtrackUsageException { Kind: UsageErrorKind.NotFound } => ErrorCategory.ObjectNotFound,
             FtrackUsageException { Kind: UsageErrorKind.NotConnected } => ErrorCategory.ConnectionError,
