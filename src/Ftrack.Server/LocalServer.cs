@@ -27,15 +27,17 @@ public sealed class LocalServer : IAsyncDisposable
     private readonly HttpListenerHost _host;
     private readonly Events.EventHub _events;
     private readonly Database _database;
+    private readonly ComponentStore _store;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _disposedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    private LocalServer(HttpListenerHost host, Events.EventHub events, Database database, BatchExecutor executor, string url, string apiUser, string apiKey)
+    private LocalServer(HttpListenerHost host, Events.EventHub events, Database database, ComponentStore store, BatchExecutor executor, string url, string apiUser, string apiKey)
     {
         _host = host;
         _events = events;
         _database = database;
+        _store = store;
         PageCursors = executor.PageCursors;
         Url = url;
         ApiUser = apiUser;
@@ -49,6 +51,9 @@ public sealed class LocalServer : IAsyncDisposable
     public string ApiUser { get; }
 
     public string ApiKey { get; }
+
+    /// <summary>The folder of the ftrack.server location's files.</summary>
+    public string StoragePath => _store.Root;
 
     /// <summary>The event hub (tests and the soak bench read its counts).</summary>
     internal Events.EventHub EventHub => _events;
@@ -87,46 +92,70 @@ public sealed class LocalServer : IAsyncDisposable
             throw new ArgumentException($"--bind needs an IP address, not \"{options.BindAddress}\".");
         var model = SharedModel.Value;
         var database = new Database(options.DatabasePath, model);
+        ComponentStore? store = null;
         try
         {
+            store = ComponentStore.Open(options.DatabasePath, options.StoragePath, options.StorageQuotaBytes);
+            var urls = new ComponentUrls(new SignedUrls(options.SignedUrlLifetime, options.Time), store, options.MaxUploadBytes);
             var schemas = ServedSchemas.Instance;
-            var executor = new BatchExecutor(database, schemas);
+            var executor = new BatchExecutor(database, schemas, urls);
             await SeedIfNewAsync(database, executor, options);
             var credentials = AdminCredentials.Ensure(database, options.ApiUser, options.ApiKey);
             var handler = new ApiHandler(executor, credentials,
                 new BodyLimits(options.MaxRequestBodyBytes, options.MinRequestBodyBytesPerSecond, options.RequestBodyGracePeriod), options.Log);
             var events = new Events.EventHub(credentials, options.EventHub, options.Log);
             executor.Committed = (changes, userId) => events.Publish(Events.UpdateEvent.Build(changes, credentials.User, userId));
-            var host = HttpListenerHost.Start(address, options.Port, MapRoutes(handler, events).ServeAsync, options.Log);
-            var server = new LocalServer(host, events, database, executor, HttpListenerHost.UrlFor(address, host.Port), credentials.User, credentials.AnnouncedKey);
+            var endpoints = new ComponentEndpoints(urls, credentials, id => DescribeComponent(database, id), options.UploadIdleTimeout, options.Log);
+            var host = HttpListenerHost.Start(address, options.Port, MapRoutes(handler, endpoints, events).ServeAsync, options.Log);
+            var url = HttpListenerHost.UrlFor(address, host.Port);
+            urls.OwnUrl = url;
+            var server = new LocalServer(host, events, database, store, executor, url, credentials.User, credentials.AnnouncedKey);
             if (options.ParentProcessId is { } parent)
                 _ = server.WatchParentAsync(parent);
             return server;
         }
         catch
         {
+            store?.Dispose();
             database.Dispose();
             throw;
         }
     }
 
     /// <summary>
-    /// The server's endpoints: <c>POST /api</c>, the event hub (socket.io 0.9: the handshake and
-    /// its websocket), and the ftrack error object (404) for anything else. New endpoints
-    /// (uploads, downloads) are mapped here.
+    /// The server's endpoints: <c>POST /api</c>; the ftrack.server location's uploads, downloads and
+    /// thumbnails (ComponentEndpoints); the event hub (socket.io 0.9: the handshake and its
+    /// websocket); and the ftrack error object (404) for anything else. New endpoints are mapped here.
     /// </summary>
-    private static HttpRoutes MapRoutes(ApiHandler handler, Events.EventHub events) =>
+    private static HttpRoutes MapRoutes(ApiHandler handler, ComponentEndpoints components, Events.EventHub events) =>
         new HttpRoutes(ListenerApi.NotFoundAsync)
             .Map("POST", "/api", (context, stopping) => ListenerApi.HandleAsync(handler, context, stopping))
+            .Map("PUT", ComponentUrls.UploadPath, components.UploadAsync)
+            .Map("GET", ComponentUrls.GetPath, components.DownloadAsync)
+            .Map("GET", ComponentUrls.ThumbnailPath, components.ThumbnailAsync)
+            .Map("GET", ComponentUrls.RemovePath, components.RemoveAsync)
+            .Map("GET", ComponentUrls.DefaultThumbnailPath, ComponentEndpoints.PlaceholderThumbnailAsync)
             .Map("GET", Events.SocketIoEndpoint.HandshakePath, (context, stopping) => Events.SocketIoEndpoint.HandshakeAsync(events, context, stopping))
             .MapPrefix("GET", Events.SocketIoEndpoint.WebSocketPrefix, (context, stopping) => Events.SocketIoEndpoint.WebSocketAsync(events, context, stopping));
+
+    /// <summary>A component's name and file type (a download's file name), or nulls.</summary>
+    private static (string? Name, string? FileType) DescribeComponent(Database database, string id)
+    {
+        using var connection = database.Open();
+        using var sql = new PreparedCommands(connection, null);
+        using var reader = sql.Get("SELECT name, file_type FROM component WHERE id = $0", id).ExecuteReader();
+        return reader.Read() ? (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : (null, null);
+    }
 
     private static async Task SeedIfNewAsync(Database database, BatchExecutor executor, ServerOptions options)
     {
         using (var connection = database.Open())
         using (var sql = new PreparedCommands(connection, null))
             if (Database.GetSetting(sql, "seed") != null)
+            {
+                SeedData.EnsureBuiltinLocations(sql);
                 return;
+            }
         var operations = SeedData.Build(database.Model, options.Seed, options.ApiUser);
         using var document = JsonDocument.Parse(operations.ToJsonString());
         await executor.ExecuteAsync(document.RootElement, AdminCredentials.AdminUserId, denormalize: false);
@@ -189,6 +218,7 @@ public sealed class LocalServer : IAsyncDisposable
         finally
         {
             _database.Dispose();
+            _store.Dispose();
             _disposedSource.TrySetResult();
         }
     }

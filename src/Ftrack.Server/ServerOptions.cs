@@ -8,7 +8,8 @@ namespace Ftrack.Server;
 
 /// <summary>
 /// How to run the server. Command line:
-/// <c>--port N --database PATH|:memory: --seed Demo|Empty [--api-user NAME] [--api-key KEY] [--parent-pid PID] [--bind ADDRESS]</c>.
+/// <c>--port N --database PATH|:memory: --seed Demo|Empty [--api-user NAME] [--api-key KEY] [--parent-pid PID] [--bind ADDRESS]
+/// [--storage PATH] [--max-upload-bytes N] [--storage-quota-bytes N] [--signed-url-seconds N]</c>.
 /// </summary>
 public sealed class ServerOptions
 {
@@ -50,6 +51,28 @@ public sealed class ServerOptions
 
     /// <summary>The event hub's heartbeats, timeouts and per-connection queue limits.</summary>
     public Events.EventHubOptions EventHub { get; set; } = new();
+
+    /// <summary>
+    /// Where the ftrack.server location keeps component files: by default a folder beside the
+    /// database file (<c>&lt;database&gt;-files</c>), or a temporary folder deleted at stop for
+    /// <c>:memory:</c>.
+    /// </summary>
+    public string? StoragePath { get; set; }
+
+    /// <summary>The largest file get_upload_metadata accepts, in bytes (10 GiB).</summary>
+    public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>At most this many bytes are stored in the ftrack.server location; uploads beyond are refused (HTTP 507). Unlimited by default.</summary>
+    public long StorageQuotaBytes { get; set; } = long.MaxValue;
+
+    /// <summary>How long a signed URL (uploads, downloads, thumbnails) works after it was made.</summary>
+    public TimeSpan SignedUrlLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>An upload whose body stops arriving for this long is given up (nothing is stored).</summary>
+    public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock of signed URLs (tests move it forward).</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
 
     /// <summary>
     /// Where diagnostic lines go (the details of an unexpected failure): standard error when the
@@ -101,6 +124,21 @@ public sealed class ServerOptions
                 case "--bind":
                     options.BindAddress = Value();
                     break;
+                case "--storage":
+                    options.StoragePath = Value();
+                    break;
+                case "--max-upload-bytes":
+                    options.MaxUploadBytes = long.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var maxUpload)
+                        ? maxUpload : throw new ArgumentException("--max-upload-bytes needs a number of bytes.");
+                    break;
+                case "--storage-quota-bytes":
+                    options.StorageQuotaBytes = long.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var quota)
+                        ? quota : throw new ArgumentException("--storage-quota-bytes needs a number of bytes.");
+                    break;
+                case "--signed-url-seconds":
+                    options.SignedUrlLifetime = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                        ? TimeSpan.FromSeconds(seconds) : throw new ArgumentException("--signed-url-seconds needs a number of seconds above 0.");
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option {name}.");
             }
@@ -109,5 +147,6 @@ public sealed class ServerOptions
     }
 
     public const string Usage =
-        "Usage: Ftrack.Server --port <n|0> [--database <path>|:memory:] [--seed Demo|Empty] [--api-user <name>] [--api-key <key>] [--parent-pid <pid>] [--bind <address>]";
+        "Usage: Ftrack.Server --port <n|0> [--database <path>|:memory:] [--seed Demo|Empty] [--api-user <name>] [--api-key <key>] [--parent-pid <pid>] [--bind <address>]"
+        + " [--storage <folder>] [--max-upload-bytes <n>] [--storage-quota-bytes <n>] [--signed-url-seconds <n>]";
 }

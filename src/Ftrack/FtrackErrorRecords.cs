@@ -43,6 +43,8 @@ namespace Ftrack
             FtrackSessionClosedException => ErrorCategory.ConnectionError,
             FtrackLocalServerStoppedException => ErrorCategory.ConnectionError,
             FtrackOutcomeUnknownException => ErrorCategory.ConnectionError,
+            FtrackTransferException { Cancelled: true } => ErrorCategory.OperationStopped,
+            FtrackTransferException => ErrorCategory.ConnectionError,
             FtrackEventHubException => ErrorCategory.ConnectionError,
             FtrackEventReplyTimeoutException => ErrorCategory.OperationTimeout,
             FtrackUsageException { Kind: UsageErrorKind.InvalidOperation } => ErrorCategory.InvalidOperation,

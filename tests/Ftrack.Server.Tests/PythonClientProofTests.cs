@@ -12,16 +12,16 @@ namespace Ftrack.Server.Tests;
 public sealed class PythonClientProofTests
 {
     /// <summary>The Debian packages the client imports (../shared/clients/python/README.md); .ci/run installs them.</summary>
-    private static readonly string[] Packages =
+    internal static readonly string[] Packages =
         ["python3-requests", "python3-arrow", "python3-pyparsing", "python3-six", "python3-websocket", "python3-termcolor", "python3-platformdirs", "python3-future"];
 
-    private const string Imports = "import requests, arrow, pyparsing, six, websocket, termcolor, platformdirs, future";
+    internal const string Imports = "import requests, arrow, pyparsing, six, websocket, termcolor, platformdirs, future";
 
-    private static string InstallHint =>
+    internal static string InstallHint =>
         $"Install them with: apt-get install -y --no-install-recommends python3 {string.Join(' ', Packages)} (Debian's python3; .ci/run does this on CI).";
 
     /// <summary>A file or folder found by walking up from the test binaries (the clone and shared/ sit side by side).</summary>
-    private static string? FindUp(string relative)
+    internal static string? FindUp(string relative)
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory != null; directory = directory.Parent)
         {
@@ -35,7 +35,7 @@ public sealed class PythonClientProofTests
     /// <summary>Debian's python3, for which the packages install; another python3 on PATH elsewhere.</summary>
     private static string Python => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    internal static async Task<(int ExitCode, string Output)> RunAsync(string arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(Python, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var (name, value) in environment)

@@ -24,7 +24,9 @@
                   and 200,000 rows; Measure-Memory.ps1): memory must not grow with the rows
       7. loading  reading .status.name on 5,000 tasks queried with "select name", through a proxy
                   adding 50 ms (Measure-Loading.ps1), against one request per entity
-      8. events   the event hub soak (Measure-Events.ps1): 100,000 events through a standalone local
+      8. transfer the module's upload and download of a -TransferMiB file (1 GiB) against curl's on
+                  the same local server, and its working set while uploading (Measure-Transfer.ps1)
+      9. events   the event hub soak (Measure-Events.ps1): 100,000 events through a standalone local
                   server to 10 subscribers of the module's client; events/s, memory, lost events
     Prints the tables and PASS/MISS lines for the targets, and writes them with the raw JSON lines
     to results/bench-<date>.md. Any failure (no node, npm, wrong row counts) throws.
@@ -45,7 +47,10 @@ param(
     [string[]] $LocalTasks = @('10000', '50000', '100000'),
     # Row counts streamed by the memory step, smallest first.
     [string[]] $MemoryN = @('20000', '200000'),
-    # Any of js, module, decoder, local, latency, memory, loading, events.
+    # Size of the file the transfer step uploads and downloads.
+    [ValidateRange(1, 16384)]
+    [int] $TransferMiB = 1024,
+    # Any of js, module, decoder, local, latency, memory, loading, transfer, events.
     [string[]] $Skip = @(),
     [string] $OutputDirectory = (Join-Path $PSScriptRoot 'results'),
     # Render the report again from the raw lines (.jsonl) of an earlier run; measures nothing.
@@ -65,7 +70,7 @@ function Split-List([string[]] $values) { @($values -split ',' | ForEach-Object 
 [int[]] $PageSize = @(Split-List $PageSize | ForEach-Object { [int]$_ })
 [int[]] $LocalTasks = @(Split-List $LocalTasks | ForEach-Object { [int]$_ } | Sort-Object -Unique)
 [int[]] $MemoryN = @(Split-List $MemoryN | ForEach-Object { [int]$_ } | Sort-Object -Unique)
-$Steps = 'js', 'module', 'decoder', 'local', 'latency', 'memory', 'loading', 'events'
+$Steps = 'js', 'module', 'decoder', 'local', 'latency', 'memory', 'loading', 'transfer', 'events'
 $Skip = @(Split-List $Skip)
 foreach ($s in $Skip) { if ($s -notin $Steps) { throw "-Skip takes $($Steps -join ', '); not '$s'." } }
 $MaxN = $N[-1]
@@ -323,7 +328,15 @@ if ('loading' -notin $Skip) {
 }
 
 # ---------------------------------------------------------------------------------------------
-# 8. Events: the event hub soak
+# 8. Transfers: the module's upload and download against curl's, on the same local server
+# ---------------------------------------------------------------------------------------------
+if ('transfer' -notin $Skip) {
+    Write-Step "transfer: $TransferMiB MiB up and down, module and curl, $Repeats times each"
+    Invoke-PwshScript 'Measure-Transfer.ps1' (Join-Path $PSScriptRoot 'Measure-Transfer.ps1') @('-ModulePath', $ModulePath, '-SizeMiB', $TransferMiB, '-Repeats', $Repeats) 'transfer'
+}
+
+# ---------------------------------------------------------------------------------------------
+# 9. Events: the event hub soak
 # ---------------------------------------------------------------------------------------------
 if ('events' -notin $Skip) {
     Write-Step 'events: 100,000 events through the local server to 10 subscribers'
@@ -498,7 +511,32 @@ if ($loading) {
     )
 }
 
+# Transfers: medians of each side, MB/s (10^6 bytes) as curl reports them
+$transferCurl = @(Get-Row 'transfer' { $_.kind -eq 'transfer-curl' })
+$transferModule = @(Get-Row 'transfer' { $_.kind -eq 'transfer-module' })
+function Get-Median([double[]] $values) { $sorted = @($values | Sort-Object); if ($sorted.Count % 2) { $sorted[[int][math]::Floor($sorted.Count / 2)] } else { ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2 } }
+if ($transferCurl -and $transferModule) {
+    $bytes = [double]$transferCurl[0].bytes
+    $rate = @{}
+    foreach ($side in @(@('curl', $transferCurl), @('module', $transferModule))) {
+        foreach ($way in 'upload', 'download') { $rate["$($side[0])-$way"] = $bytes / 1e6 / ((Get-Median @($side[1] | ForEach-Object { [double]$_."$($way)_ms" })) / 1000) }
+    }
+    $growth = Get-Median @($transferModule | ForEach-Object { [double]$_.working_set_peak_upload_mib - [double]$_.working_set_before_mib })
+    Add-Table "Transfers of $('{0:N0}' -f ($bytes / 1MB)) MiB over loopback, same local server (median of $($transferCurl.Count))" @('', 'curl MB/s', 'module MB/s', 'module ÷ curl') @(
+        , @('upload (PUT to get_upload_metadata''s URL)', ('{0:N0}' -f $rate['curl-upload']), ('{0:N0}' -f $rate['module-upload']), (Format-Ratio $rate['module-upload'] $rate['curl-upload']))
+        , @('download (signed ComponentLocation.url)', ('{0:N0}' -f $rate['curl-download']), ('{0:N0}' -f $rate['module-download']), (Format-Ratio $rate['module-download'] $rate['curl-download']))
+    ) ("Module: New-FtrackComponent and Save-FtrackComponent in a fresh pwsh; its working set grew by $('{0:N1}' -f $growth) MiB (peak while uploading, sampled every 20 ms, over before)." +
+        $(if ($transferServer = First-Or-Null (Get-Row 'transfer' { $_.kind -eq 'transfer-server' })) { " The server's peak working set over the whole step: $('{0:N0}' -f $transferServer.peak_working_set_mib) MiB." } else { '' }))
+}
+
 # Targets
+if ($transferCurl -and $transferModule) {
+    foreach ($way in 'upload', 'download') {
+        $ratio = $rate["module-$way"] / $rate["curl-$way"]
+        Add-Verdict "$way of $('{0:N0}' -f ($bytes / 1MB)) MiB ≥ 0.5× curl's rate" ($ratio -ge 0.5) ("module {0:N0} MB/s vs curl {1:N0} MB/s = {2:N2}×" -f $rate["module-$way"], $rate["curl-$way"], $ratio)
+    }
+    Add-Verdict 'working set grows < 100 MiB while uploading' ($growth -lt 100) ("{0:N1} MiB (median of {1})" -f $growth, $transferModule.Count)
+}
 if ($isoMax) {
     $held = First-Or-Null (Get-Row 'module' { $_.n -eq $MaxN -and $_.kind -eq 'held' })
     if ($held) {

@@ -31,6 +31,17 @@ Describe 'Start-FtrackLocalServer' {
         @(Get-Content /proc/self/maps | Where-Object { $_ -like "*libe_sqlite3*" } | ForEach-Object { ($_ -split '\s+', 6)[5] } | Sort-Object -Unique) | Should -Be @($expected)
     }
 
+    It "answers the session's CallAsync (Core's API for callers that wait on many requests) over HTTP as Call does" {
+        $server | Connect-Ftrack
+        $session = Get-FtrackSession
+        $ops = [Ftrack.Core.Operations.FtrackOperation[]]@([Ftrack.Core.Operations.QueryOperation]::new('select name from Project order by name'))
+        $calls = 1..8 | ForEach-Object { $session.CallAsync($ops, $null) }
+        [Threading.Tasks.Task]::WaitAll([Threading.Tasks.Task[]]$calls, 30000) | Should -BeTrue
+        $expected = @($session.Call($ops, $null)[0].Data | ForEach-Object { $_.GetValue('name') })
+        $expected.Count | Should -BeGreaterThan 0
+        foreach ($call in $calls) { @($call.Result[0].Data | ForEach-Object { $_.GetValue('name') }) | Should -Be $expected }
+    }
+
     It 'is reached through Connect-Ftrack -LocalServer and answers queries' {
         $server | Connect-Ftrack
         $projects = Invoke-FtrackQuery 'select name from Project'

@@ -104,6 +104,16 @@ namespace Ftrack.Core
         /// <summary>A write for one session while this runspace's batch is on another.</summary>
         public const string BatchOnOtherSession = "Ftrack.BatchOnOtherSession";
 
+        // Publishing: components, uploads and downloads.
+        /// <summary>A component's path is a folder, a missing file, or a sequence with missing frames or a malformed range; nothing was created.</summary>
+        public const string InvalidComponentPath = "Ftrack.InvalidComponentPath";
+        /// <summary>Bytes could not be uploaded or downloaded (refused, cut short, too large, an expired URL); an upload registers nothing.</summary>
+        public const string TransferFailed = "Ftrack.TransferFailed";
+        /// <summary>The component has no data in a location the module can read from (ftrack.server): nothing to download or link to.</summary>
+        public const string ComponentNotAvailable = "Ftrack.ComponentNotAvailable";
+        /// <summary>A download would overwrite a file that exists: pass -Force to replace it.</summary>
+        public const string DestinationExists = "Ftrack.DestinationExists";
+
         // The local server.
         /// <summary>The module build has no local server.</summary>
         public const string LocalServerMissing = "Ftrack.LocalServerMissing";

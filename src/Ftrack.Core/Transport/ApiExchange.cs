@@ -147,6 +147,9 @@ namespace Ftrack.Core.Transport
                 _cancellation = cancellation;
             }
 
+            /// <summary>Completes when the answer has been buffered or the request failed (never faults: <see cref="Complete"/> reports how it ended).</summary>
+            public Task Arrival => _fetch.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
             /// <summary>Waits for the buffered answer and decodes it into <paramref name="context"/>; throws as Send would.</summary>
             public object?[] Complete(CallOptions options, DecodeContext context)
             {

@@ -78,6 +78,10 @@ internal sealed class EntityEncoder
                 }
                 writer.WriteEndArray();
                 return;
+            case System.Text.Json.Nodes.JsonNode node:
+                // A computed object value (thumbnail_url's {"url"}, ComponentLocation.url's {"value"}).
+                node.WriteTo(writer);
+                return;
             default:
                 var type = owner.Attributes.TryGetValue(name, out var attribute) ? attribute.ScalarType : ScalarType.String;
                 ValueCodec.Write(writer, value, type);

@@ -31,10 +31,11 @@ internal sealed class BatchExecutor
     /// </summary>
     public const string ServerVersion = "4.13.0";
 
-    private static readonly HashSet<string> WriteActions = ["create", "update", "delete", "reset_remote"];
+    private static readonly HashSet<string> WriteActions = ["create", "update", "delete", "reset_remote", "encode_media"];
 
     private readonly Database _database;
     private readonly ServedSchemas _schemas;
+    private readonly ComponentUrls? _components;
     private readonly PageCursorCache _cursors = new();
 
     /// <summary>The remembered page ends (tests read its accounting).</summary>
@@ -47,10 +48,12 @@ internal sealed class BatchExecutor
     /// </summary>
     public Action<IReadOnlyList<Events.EntityChange>, string?>? Committed { get; set; }
 
-    public BatchExecutor(Database database, ServedSchemas schemas)
+    /// <param name="components">The ftrack.server location's storage and URLs; null: its actions are refused and URLs read as null.</param>
+    public BatchExecutor(Database database, ServedSchemas schemas, ComponentUrls? components = null)
     {
         _database = database;
         _schemas = schemas;
+        _components = components;
     }
 
     /// <summary>Executes the batch and returns the JSON array of results; throws <see cref="FtrackError"/> on failure.</summary>
@@ -92,12 +95,35 @@ internal sealed class BatchExecutor
         var map = new ResponseIdentityMap();
         var encoder = new EntityEncoder(denormalize);
         // Page cursors only from committed data: a write batch may still roll back.
-        var loader = new EntityLoader(commands, _database.Model, map, writes ? null : _cursors);
+        var loader = new EntityLoader(commands, _database.Model, map, writes ? null : _cursors, _components, request.ServerUrl);
         var writer = new EntityWriter(_database.Model, commands, map, userId, loader);
         var committed = writes ? Committed : null;
         var changes = committed != null ? new Events.EntityChangeLog(commands) : null;
         writer.Changes = changes;
         var actions = new ServerActions(_database.Model, commands, writer, userId);
+        var files = new StoredFileChanges(_components?.Store);
+        writer.ComponentsDeleted = files.Deleted;
+        var componentActions = new ComponentActions(_database.Model, commands, writer, _components, files);
+        try
+        {
+            ExecuteOperations(operations, userId, writes, output, request, transaction, commands, encoder, loader, writer, actions, componentActions);
+        }
+        catch
+        {
+            files.RolledBack();
+            throw;
+        }
+        files.Committed();
+        // Committed: what changed is published (ftrack.update); a batch rolled back threw above.
+        if (changes is { Changes.Count: > 0 })
+            committed!(changes.Changes, userId);
+    }
+
+    /// <summary>Runs each operation, writing its result; commits when all succeeded (the caller rolls back otherwise).</summary>
+    private void ExecuteOperations(JsonElement operations, string? userId, bool writes, IBufferWriter<byte> output, RequestInfo request,
+        SqliteTransaction transaction, PreparedCommands commands, EntityEncoder encoder, EntityLoader loader, EntityWriter writer,
+        ServerActions actions, ComponentActions componentActions)
+    {
         using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartArray();
@@ -107,7 +133,7 @@ internal sealed class BatchExecutor
                 var (action, entityType) = Describe(operation);
                 try
                 {
-                    Run(operation, action, json, commands, loader, writer, actions, encoder, request);
+                    Run(operation, action, json, commands, loader, writer, actions, componentActions, encoder, request, userId);
                 }
                 catch (FtrackError error)
                 {
@@ -127,8 +153,6 @@ internal sealed class BatchExecutor
             commands.Get("INSERT INTO server_setting (name, value) VALUES ('write_version', '1') ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1").ExecuteNonQuery();
         }
         transaction.Commit();
-        if (changes is { Changes.Count: > 0 })
-            committed!(changes.Changes, userId);
     }
 
     private static (string Action, string? EntityType) Describe(JsonElement operation)
@@ -141,7 +165,7 @@ internal sealed class BatchExecutor
     }
 
     private void Run(JsonElement operation, string action, Utf8JsonWriter json, PreparedCommands commands, EntityLoader loader, EntityWriter writer,
-        ServerActions actions, EntityEncoder encoder, RequestInfo request)
+        ServerActions actions, ComponentActions componentActions, EntityEncoder encoder, RequestInfo request, string? userId)
     {
         if (operation.ValueKind != JsonValueKind.Object)
             throw FtrackError.Validation("Each operation must be an object with an \"action\".");
@@ -239,8 +263,17 @@ internal sealed class BatchExecutor
             case "get_widget_url":
                 actions.WidgetUrl(operation, json, request.ServerUrl);
                 return;
+            case "get_upload_metadata":
+                componentActions.UploadMetadata(operation, json, request.ServerUrl);
+                return;
+            case "encode_media":
+                componentActions.EncodeMedia(operation, json, userId ?? AdminCredentials.AdminUserId);
+                return;
+            case "complete_multipart_upload":
+                ComponentActions.RefuseMultipart(json);
+                return;
             default:
-                throw new FtrackError("ServerError", $"Invalid action \"{action}\": this local server supports query_server_information, query_schemas, query, create, update, delete, reset_remote and get_widget_url.", 400);
+                throw new FtrackError("ServerError", $"Invalid action \"{action}\": this local server supports query_server_information, query_schemas, query, create, update, delete, reset_remote, get_widget_url, get_upload_metadata and encode_media.", 400);
         }
     }
 

@@ -73,6 +73,9 @@ internal sealed class DeleteCascade
         _apiUserId = apiUserId;
     }
 
+    /// <summary>Told the ids of components a delete takes along (their stored files go once the request commits).</summary>
+    public System.Action<IReadOnlyCollection<string>>? ComponentsDeleted { get; set; }
+
     /// <summary>Deletes an existing row with what it owns, clearing optional references to them all.</summary>
     public void Delete(EntityType type, object?[] keyValues)
     {
@@ -104,6 +107,8 @@ internal sealed class DeleteCascade
             _commands.Get($"DELETE FROM {Database.Quote(link.LinkTable!)} WHERE {Database.Quote(link.LinkSourceColumn!)} IN (SELECT value FROM json_each($0)) OR {Database.Quote(link.LinkTargetColumn!)} IN (SELECT value FROM json_each($0))", all).ExecuteNonQuery();
         foreach (var (table, ids) in doomed)
             _commands.Get($"DELETE FROM \"{table}\" WHERE id IN (SELECT value FROM json_each($0))", Json(ids)).ExecuteNonQuery();
+        if (doomed.TryGetValue("component", out var components))
+            ComponentsDeleted?.Invoke(components);
         if (doomed.TryGetValue("context", out var contexts))
             _tree.Remove(Json(contexts));
     }

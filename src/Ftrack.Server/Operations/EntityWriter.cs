@@ -62,6 +62,12 @@ internal sealed class EntityWriter
 
     private Events.EntityChangeLog? _changes;
 
+    /// <summary>Told the ids of components deleted by this request (with what owned them), so their stored files can go after the commit.</summary>
+    public Action<IReadOnlyCollection<string>>? ComponentsDeleted
+    {
+        set => _cascade.ComponentsDeleted = value;
+    }
+
     /// <summary>
     /// Data properties in the order they are applied: a reference after its key column, so when a
     /// client sends both (the Python client sends <c>priority</c> and the schema's default

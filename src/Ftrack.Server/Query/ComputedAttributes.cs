@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json.Nodes;
+using Ftrack.Server.Api;
 using Ftrack.Server.Encoding;
 using Ftrack.Server.Schema;
 using Ftrack.Server.Storage;
@@ -11,6 +13,12 @@ namespace Ftrack.Server.Query;
 internal readonly record struct ComputedRow(string Key, Func<string, object?> Column);
 
 /// <summary>
+/// What a computed attribute may read: the request's transaction, and for URLs the signer of
+/// component URLs with the server's address as the client reached it (null while seeding).
+/// </summary>
+internal sealed record ComputeContext(PreparedCommands Sql, ComponentUrls? Urls = null, string? ServerUrl = null);
+
+/// <summary>
 /// An attribute this server computes when it is projected instead of storing it.
 /// <see cref="Compute"/> answers one value per row, in the order given, with one query for all
 /// rows; for an attribute with a target type (<c>latest_version</c>) the values are the keys of
@@ -19,7 +27,7 @@ internal readonly record struct ComputedRow(string Key, Func<string, object?> Co
 internal sealed record ComputedAttribute(
     string Name,
     Func<EntityType, bool> AppliesTo,
-    Func<PreparedCommands, IReadOnlyList<ComputedRow>, object?[]> Compute,
+    Func<ComputeContext, IReadOnlyList<ComputedRow>, object?[]> Compute,
     string? NeedsColumn = null,
     Func<string, string>? FilterExpression = null);
 
@@ -36,12 +44,15 @@ internal static class ComputedAttributes
         new("_link", t => t.IsContext, Link, FilterExpression: LinkText),
         new("link", t => t.Name == "AssetVersion", VersionLink),
         new("_link", t => t.Name == "AssetVersion", VersionLink),
-        new("time_logged", t => t.IsContext, (sql, rows) => TimeLogged(sql, rows).Select(total => (object?)total).ToArray()),
+        new("time_logged", t => t.IsContext, (context, rows) => TimeLogged(context.Sql, rows).Select(total => (object?)total).ToArray()),
         new("bid_time_logged_difference", t => t.IsContext, BidTimeLoggedDifference, NeedsColumn: "bid"),
         new("is_latest_version", t => t.Name == "AssetVersion", IsLatestVersion),
         new("latest_version", t => t.Name == "Asset", LatestVersion),
-        // Thumbnails and server URLs have no meaning for a local server without storage.
+        // Signed URLs of the ftrack.server location (see ComponentUrls); null on other types.
+        new("thumbnail_url", t => t.Attributes.ContainsKey("thumbnail_id"), ThumbnailUrl, NeedsColumn: "thumbnail_id"),
         new("thumbnail_url", _ => true, Nothing),
+        new("url", t => t.Name == "ComponentLocation", ComponentLocationUrl),
+        new("url", t => t.Name == "JobComponent", JobComponentUrl, NeedsColumn: "component_id"),
         new("url", _ => true, Nothing),
     ];
 
@@ -52,13 +63,45 @@ internal static class ComputedAttributes
     public static ComputedAttribute? Find(EntityType type, string name) =>
         Table.FirstOrDefault(a => a.Name == name && a.AppliesTo(type));
 
-    private static object?[] Nothing(PreparedCommands sql, IReadOnlyList<ComputedRow> rows) => new object?[rows.Count];
+    private static object?[] Nothing(ComputeContext context, IReadOnlyList<ComputedRow> rows) => new object?[rows.Count];
+
+    /// <summary>
+    /// As a real server answers it: <c>{"url": ...}</c>, a signed URL of the thumbnail component,
+    /// or of the default image (<c>/img/thumbnail2.png</c>) when the entity has none.
+    /// </summary>
+    private static object?[] ThumbnailUrl(ComputeContext context, IReadOnlyList<ComputedRow> rows) =>
+        rows.Select(r => context.Urls == null ? null : (object?)new JsonObject
+        {
+            ["url"] = r.Column("thumbnail_id") is string thumbnail ? context.Urls.Thumbnail(context.ServerUrl, thumbnail) : context.Urls.DefaultThumbnail(context.ServerUrl),
+        }).ToArray();
+
+    /// <summary><c>{"value": ...}</c>, a signed download URL, for a component in the ftrack.server location; null in other locations.</summary>
+    private static object?[] ComponentLocationUrl(ComputeContext context, IReadOnlyList<ComputedRow> rows)
+    {
+        if (context.Urls == null)
+            return new object?[rows.Count];
+        var stored = new Dictionary<string, string>();
+        using (var reader = context.Sql.Get("SELECT id, resource_identifier FROM component_location WHERE id IN (SELECT value FROM json_each($0)) AND location_id = $1 AND resource_identifier IS NOT NULL",
+                   KeysOf(rows), SeedData.ServerLocationId).ExecuteReader())
+            while (reader.Read())
+                stored[reader.GetString(0)] = reader.GetString(1);
+        return rows.Select(r => stored.TryGetValue(r.Key, out var resource) && ComponentStore.IsValidId(resource)
+            ? (object?)new JsonObject { ["value"] = context.Urls.Get(context.ServerUrl, resource) }
+            : null).ToArray();
+    }
+
+    /// <summary>An encode job's output: <c>{"value": ...}</c>, the signed download URL of its component.</summary>
+    private static object?[] JobComponentUrl(ComputeContext context, IReadOnlyList<ComputedRow> rows) =>
+        rows.Select(r => context.Urls != null && r.Column("component_id") is string component && ComponentStore.IsValidId(component)
+            ? (object?)new JsonObject { ["value"] = context.Urls.Get(context.ServerUrl, component) }
+            : null).ToArray();
 
     private static string KeysOf(IReadOnlyList<ComputedRow> rows) => System.Text.Json.JsonSerializer.Serialize(rows.Select(r => r.Key).Distinct());
 
     /// <summary>The contexts from the project down to each row, as {id, name, type} items.</summary>
-    private static object?[] Link(PreparedCommands sql, IReadOnlyList<ComputedRow> rows)
+    private static object?[] Link(ComputeContext context, IReadOnlyList<ComputedRow> rows)
     {
+        var sql = context.Sql;
         var links = ContextLinks(sql, KeysOf(rows));
         return rows.Select(r => (object?)(links.GetValueOrDefault(r.Key) ?? new List<LinkItem>())).ToArray();
     }
@@ -79,8 +122,9 @@ internal static class ComputedAttributes
     }
 
     /// <summary>A version's link: its asset's context's link, then the asset, then the version ("v3").</summary>
-    private static object?[] VersionLink(PreparedCommands sql, IReadOnlyList<ComputedRow> rows)
+    private static object?[] VersionLink(ComputeContext context, IReadOnlyList<ComputedRow> rows)
     {
+        var sql = context.Sql;
         var versions = new Dictionary<string, (string? AssetId, string? AssetName, long? Version, string? ContextId)>();
         using (var reader = sql.Get("SELECT v.id, a.id, a.name, v.version, a.context_id FROM asset_version v LEFT JOIN asset a ON a.id = v.asset_id WHERE v.id IN (SELECT value FROM json_each($0))", KeysOf(rows)).ExecuteReader())
             while (reader.Read())
@@ -116,14 +160,16 @@ internal static class ComputedAttributes
         return rows.Select(r => logged.GetValueOrDefault(r.Key)).ToArray();
     }
 
-    private static object?[] BidTimeLoggedDifference(PreparedCommands sql, IReadOnlyList<ComputedRow> rows)
+    private static object?[] BidTimeLoggedDifference(ComputeContext context, IReadOnlyList<ComputedRow> rows)
     {
+        var sql = context.Sql;
         var logged = TimeLogged(sql, rows);
         return rows.Select((r, i) => (object?)((r.Column("bid") is { } bid ? Convert.ToDouble(bid, System.Globalization.CultureInfo.InvariantCulture) : 0) - logged[i])).ToArray();
     }
 
-    private static object?[] IsLatestVersion(PreparedCommands sql, IReadOnlyList<ComputedRow> rows)
+    private static object?[] IsLatestVersion(ComputeContext context, IReadOnlyList<ComputedRow> rows)
     {
+        var sql = context.Sql;
         var latest = new Dictionary<string, bool>();
         using (var reader = sql.Get("SELECT v.id, v.version >= (SELECT MAX(w.version) FROM asset_version w WHERE w.asset_id = v.asset_id) FROM asset_version v WHERE v.id IN (SELECT value FROM json_each($0))", KeysOf(rows)).ExecuteReader())
             while (reader.Read())
@@ -132,8 +178,9 @@ internal static class ComputedAttributes
     }
 
     /// <summary>The key of each asset's highest version.</summary>
-    private static object?[] LatestVersion(PreparedCommands sql, IReadOnlyList<ComputedRow> rows)
+    private static object?[] LatestVersion(ComputeContext context, IReadOnlyList<ComputedRow> rows)
     {
+        var sql = context.Sql;
         var latest = new Dictionary<string, string>();
         using (var reader = sql.Get("SELECT v.asset_id, v.id FROM asset_version v WHERE v.asset_id IN (SELECT value FROM json_each($0)) AND v.version = (SELECT MAX(w.version) FROM asset_version w WHERE w.asset_id = v.asset_id)", KeysOf(rows)).ExecuteReader())
             while (reader.Read())

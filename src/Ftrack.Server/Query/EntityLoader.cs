@@ -22,8 +22,13 @@ internal sealed class EntityLoader
     private readonly PageCursorCache? _cursors;
     private readonly Dictionary<string, string> _sharedStrings = new(StringComparer.Ordinal);
 
-    public EntityLoader(PreparedCommands sql, EntityModel model, ResponseIdentityMap map, PageCursorCache? cursors = null)
+    private readonly ComputeContext _compute;
+
+    /// <param name="urls">Signs the URLs computed attributes answer (thumbnail_url, ComponentLocation.url); null: they read as null.</param>
+    /// <param name="serverUrl">The server's address as the client reached it, for those URLs.</param>
+    public EntityLoader(PreparedCommands sql, EntityModel model, ResponseIdentityMap map, PageCursorCache? cursors = null, Api.ComponentUrls? urls = null, string? serverUrl = null)
     {
+        _compute = new ComputeContext(sql, urls, serverUrl);
         _cursors = cursors;
         _sql = sql;
         _model = model;
@@ -280,7 +285,7 @@ internal sealed class EntityLoader
     {
         if (rows.Count == 0)
             return;
-        var values = ComputedAttributes.Find(node.Type, name) is { } computed ? computed.Compute(_sql, ComputedRows(rows, columns)) : new object?[rows.Count];
+        var values = ComputedAttributes.Find(node.Type, name) is { } computed ? computed.Compute(_compute, ComputedRows(rows, columns)) : new object?[rows.Count];
         for (var i = 0; i < rows.Count; i++)
             rows[i].Record.Values[name] = values[i];
     }
@@ -288,7 +293,7 @@ internal sealed class EntityLoader
     /// <summary>A computed relation (latest_version): the table gives the related keys, loaded like a reference.</summary>
     private void LoadComputedReference(ProjectionNode node, string name, ProjectionNode child, List<Row> rows, List<string> columns)
     {
-        var keys = ComputedAttributes.Find(node.Type, name) is { } computed ? computed.Compute(_sql, ComputedRows(rows, columns)) : new object?[rows.Count];
+        var keys = ComputedAttributes.Find(node.Type, name) is { } computed ? computed.Compute(_compute, ComputedRows(rows, columns)) : new object?[rows.Count];
         var targets = FetchByKeys(child, keys.OfType<string>().ToList());
         for (var i = 0; i < rows.Count; i++)
             rows[i].Record.Values[name] = keys[i] is string key && targets.TryGetValue(key, out var target) ? target : null;

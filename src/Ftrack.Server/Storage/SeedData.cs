@@ -30,7 +30,36 @@ internal sealed class SeedData
     public const string NotStartedStateId = "6c59abf8-4dbf-11e1-9902-f23c91df25eb";
     public const string DefaultPriorityId = "9661b320-3a0c-11e2-81c1-0800200c9a66";
     public const string NormalUserTypeId = "ac9fa5aa-4361-11e0-b7cc-0019bb4983d8";
+    // The built-in locations, with the ids ftrack's clients know them by (ftrack_api.symbol).
     public const string UnmanagedLocationId = "cb268ecc-8809-11e3-a7e2-20c9d081909b";
+    public const string OriginLocationId = "ce9b348f-8809-11e3-821c-20c9d081909b";
+    public const string ServerLocationId = "3a372bde-05bc-11e4-8908-20c9d081909b";
+    public const string ReviewLocationId = "cd41be70-8809-11e3-b98a-20c9d081909b";
+
+    /// <summary>The built-in locations: id, name, label, description.</summary>
+    public static readonly (string Id, string Name, string Label, string Description)[] BuiltinLocations =
+    [
+        (UnmanagedLocationId, "ftrack.unmanaged", "Unmanaged", "Files stay where they are."),
+        (OriginLocationId, "ftrack.origin", "Origin", "Where a component was published from."),
+        (ServerLocationId, "ftrack.server", "ftrack server", "Files stored by the server."),
+        (ReviewLocationId, "ftrack.review", "Review", "Encoded review media."),
+    ];
+
+    /// <summary>
+    /// Creates any built-in location a database lacks: one seeded by an older server (whose
+    /// ftrack.review had another id than the clients' REVIEW_LOCATION_ID) gets the right one, the
+    /// old row going if nothing is stored in it.
+    /// </summary>
+    public static void EnsureBuiltinLocations(PreparedCommands sql)
+    {
+        foreach (var (id, name, label, description) in BuiltinLocations)
+        {
+            if (sql.Get("SELECT COUNT(*) FROM location WHERE id = $0", id).ExecuteScalar() is not 0L)
+                continue;
+            sql.Get("DELETE FROM location WHERE name = $0 AND id NOT IN (SELECT location_id FROM component_location WHERE location_id IS NOT NULL)", name).ExecuteNonQuery();
+            sql.Get("INSERT INTO location (id, name, label, description) VALUES ($0, $1, $2, $3)", id, name, label, description).ExecuteNonQuery();
+        }
+    }
 
     private readonly JsonArray _operations = new();
     private readonly EntityModel _model;
@@ -156,10 +185,8 @@ internal sealed class SeedData
 
         foreach (var (name, shortName) in new[] { ("Upload", "upload"), ("Geometry", "geo"), ("Image Sequence", "img"), ("Render", "render"), ("Scene", "scene"), ("Animation Cache", "cache") })
             Create("AssetType", IdOf("assettype:" + shortName), new { name, @short = shortName });
-        Create("Location", UnmanagedLocationId, new { name = "ftrack.unmanaged", label = "Unmanaged", description = "Files stay where they are." });
-        Create("Location", "ce9b348f-8809-11e3-821c-20c9d081909b", new { name = "ftrack.origin", label = "Origin", description = "Where a component was published from." });
-        Create("Location", "3a372bde-05bc-11e4-8908-20c9d081909b", new { name = "ftrack.server", label = "ftrack server", description = "Files stored by the server." });
-        Create("Location", "cd41be70-8809-11e3-afa9-20c9d081909b", new { name = "ftrack.review", label = "Review", description = "Encoded review media." });
+        foreach (var (id, name, label, description) in BuiltinLocations)
+            Create("Location", id, new { name, label, description });
         foreach (var (name, color) in new[] { ("Default", "#8E8E8E"), ("Client feedback", "#E67E22"), ("Internal", "#2891E6") })
             Create("NoteCategory", IdOf("notecategory:" + name), new { name, color, sort = 0 });
         foreach (var (name, color) in new[] { ("For client", "#F1C40F"), ("Retake", "#E74C3C") })
