@@ -186,6 +186,24 @@ public sealed class EventHubTests
     }
 
     [Fact]
+    public async Task AConnectionHoldsAtMostTheSubscribersAllowedAndTheHubAtMostTheConnectionsAllowed()
+    {
+        await using var server = await TestServer.StartAsync(SeedKind.Empty, configure: o =>
+        {
+            o.EventHub.MaxSubscribersPerConnection = 3;
+            o.EventHub.MaxConnections = 1;
+        });
+        await using var client = await RawClient.ConnectAsync(server.Server);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(true, (bool?)(await client.SubscribeAsync("topic=a" + i))["success"]);
+        var refused = await client.SubscribeAsync("topic=a3");
+        Assert.Equal(false, (bool?)refused["success"]);
+        Assert.Contains("most subscribers", (string?)refused["message"]);
+        using var second = await HandshakeAsync(server.Server, headers: [("ftrack-user", server.Server.ApiUser), ("ftrack-api-key", server.Server.ApiKey)]);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+    }
+
+    [Fact]
     public async Task EventsReachTheConnectionsWhoseSubscribersMatchThemAndTheirTarget()
     {
         await using var server = await TestServer.StartAsync(SeedKind.Empty);

@@ -49,6 +49,13 @@ namespace Ftrack.Core.Events
         private const int MaxPacketBytes = 64 * 1024 * 1024;
         private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(500);
 
+        // source.host of every event published, as the Python client sets it: looked up once.
+        private static readonly Lazy<string> HostName = new Lazy<string>(() =>
+        {
+            try { return Dns.GetHostName(); }
+            catch (System.Net.Sockets.SocketException) { return ""; }
+        });
+
         private readonly Uri _server;
         private readonly string _apiUser;
         private readonly string _apiKey;
@@ -310,11 +317,7 @@ namespace Ftrack.Core.Events
             if (!source.ContainsKey("id")) source["id"] = Id;
             if (!source.ContainsKey("user")) source["user"] = new Dictionary<string, object?> { ["username"] = _apiUser };
             if (!source.ContainsKey("applicationId")) source["applicationId"] = "ftrack.api.powershell";
-            if (!source.ContainsKey("host"))
-            {
-                try { source["host"] = Dns.GetHostName(); }
-                catch (System.Net.Sockets.SocketException) { source["host"] = ""; }
-            }
+            if (!source.ContainsKey("host")) source["host"] = HostName.Value;
         }
 
         private static bool Succeeded(JsonElement answer, out string message)

@@ -50,16 +50,25 @@ internal sealed class EventConnection
     /// <summary>Why the hub closed the connection, when it did (tests read it).</summary>
     public string? CloseReason => Volatile.Read(ref _closeReason);
 
-    public bool AddSubscriber(EventSubscriber subscriber)
+    /// <summary>What <see cref="AddSubscriber"/> did.</summary>
+    public enum Added { Yes, Duplicate, TooMany }
+
+    /// <summary>The most subscribers this connection may hold.</summary>
+    public int MaxSubscribers => _options.MaxSubscribersPerConnection;
+
+    public Added AddSubscriber(EventSubscriber subscriber)
     {
         lock (_subscribersLock)
         {
             foreach (var existing in _subscribers)
                 if (existing.Id == subscriber.Id)
                     // The official Python client announces a subscriber made before it connected twice: the same again is no error.
-                    return existing.Subscription.ToString() == subscriber.Subscription.ToString() && existing.Metadata.GetRawText() == subscriber.Metadata.GetRawText();
+                    return existing.Subscription.ToString() == subscriber.Subscription.ToString() && existing.Metadata.GetRawText() == subscriber.Metadata.GetRawText()
+                        ? Added.Yes : Added.Duplicate;
+            if (_subscribers.Length >= _options.MaxSubscribersPerConnection)
+                return Added.TooMany;
             _subscribers = [.. _subscribers, subscriber];
-            return true;
+            return Added.Yes;
         }
     }
 

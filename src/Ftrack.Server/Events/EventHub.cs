@@ -61,6 +61,8 @@ internal sealed class EventHub : IAsyncDisposable
     /// <summary>A new socket.io session id, valid for one websocket within the handshake timeout; null when too many wait already.</summary>
     public string? BeginHandshake()
     {
+        if (_connections.Count >= Options.MaxConnections)
+            return null;
         var now = DateTime.UtcNow;
         if (_handshakes.Count >= Options.MaxPendingHandshakes)
         {
@@ -124,7 +126,7 @@ internal sealed class EventHub : IAsyncDisposable
         }
     }
 
-    private static (bool, string?) Subscribe(EventConnection from, JsonElement e)
+    private (bool, string?) Subscribe(EventConnection from, JsonElement e)
     {
         if (!e.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
             || !data.TryGetProperty("subscriber", out var subscriber) || subscriber.ValueKind != JsonValueKind.Object
@@ -134,9 +136,12 @@ internal sealed class EventHub : IAsyncDisposable
         var parsed = EventExpression.TryParse(subscription.GetString(), out var error);
         if (parsed == null)
             return (false, "Invalid subscription: " + error!.Message);
-        return from.AddSubscriber(new EventSubscriber(id.GetString()!, subscriber.Clone(), parsed))
-            ? (true, null)
-            : (false, "Subscriber with identifier \"" + id.GetString() + "\" already exists.");
+        return from.AddSubscriber(new EventSubscriber(id.GetString()!, subscriber.Clone(), parsed)) switch
+        {
+            EventConnection.Added.Yes => (true, null),
+            EventConnection.Added.Duplicate => (false, "Subscriber with identifier \"" + id.GetString() + "\" already exists."),
+            _ => (false, "This connection holds the most subscribers the event hub allows (" + from.MaxSubscribers + "): unsubscribe some first."),
+        };
     }
 
     /// <summary>Sends an event to every connection with a matching subscriber; an error message when its target does not parse.</summary>

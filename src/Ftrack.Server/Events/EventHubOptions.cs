@@ -31,6 +31,12 @@ public sealed class EventHubOptions
     /// <summary>Largest packet a client may send (one event with its data).</summary>
     public int MaxPacketBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Subscribers one connection may hold; more are refused (their subscribe is answered success = false).</summary>
+    public int MaxSubscribersPerConnection { get; set; } = 1_000;
+
+    /// <summary>Websockets open at once; a handshake beyond is refused (503).</summary>
+    public int MaxConnections { get; set; } = 1_000;
+
     /// <summary>Handshakes not yet followed by their websocket; more are refused (503) until some expire.</summary>
     public int MaxPendingHandshakes { get; set; } = 10_000;
 }

@@ -30,7 +30,7 @@ internal static class SocketIoEndpoint
         var sid = hub.BeginHandshake();
         if (sid == null)
         {
-            await AnswerAsync(context, 503, "Too many event hub handshakes are waiting for their websocket; try again shortly.", stopping);
+            await AnswerAsync(context, 503, "The event hub has as many connections, or handshakes waiting for their websocket, as it allows; try again shortly.", stopping);
             return;
         }
         var options = hub.Options;
