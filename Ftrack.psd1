@@ -38,6 +38,9 @@
         'Get-FtrackComponentUrl'
         'Set-FtrackThumbnail'
         'Publish-FtrackReviewMedia'
+        'Register-FtrackEvent'
+        'Send-FtrackEvent'
+        'Register-FtrackAction'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -25,15 +25,17 @@ public sealed class LocalServer : IAsyncDisposable
     private static readonly Lazy<EntityModel> SharedModel = new(() => ModelBuilder.Build(ServedSchemas.Instance.Schemas));
 
     private readonly HttpListenerHost _host;
+    private readonly Events.EventHub _events;
     private readonly Database _database;
     private readonly ComponentStore _store;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _disposedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    private LocalServer(HttpListenerHost host, Database database, ComponentStore store, BatchExecutor executor, string url, string apiUser, string apiKey)
+    private LocalServer(HttpListenerHost host, Events.EventHub events, Database database, ComponentStore store, BatchExecutor executor, string url, string apiUser, string apiKey)
     {
         _host = host;
+        _events = events;
         _database = database;
         _store = store;
         PageCursors = executor.PageCursors;
@@ -52,6 +54,9 @@ public sealed class LocalServer : IAsyncDisposable
 
     /// <summary>The folder of the ftrack.server location's files.</summary>
     public string StoragePath => _store.Root;
+
+    /// <summary>The event hub (tests and the soak bench read its counts).</summary>
+    internal Events.EventHub EventHub => _events;
 
     /// <summary>The remembered page ends of queries (tests read its accounting).</summary>
     internal Query.PageCursorCache PageCursors { get; }
@@ -98,11 +103,13 @@ public sealed class LocalServer : IAsyncDisposable
             var credentials = AdminCredentials.Ensure(database, options.ApiUser, options.ApiKey);
             var handler = new ApiHandler(executor, credentials,
                 new BodyLimits(options.MaxRequestBodyBytes, options.MinRequestBodyBytesPerSecond, options.RequestBodyGracePeriod), options.Log);
+            var events = new Events.EventHub(credentials, options.EventHub, options.Log);
+            executor.Committed = (changes, userId) => events.Publish(Events.UpdateEvent.Build(changes, credentials.User, userId));
             var endpoints = new ComponentEndpoints(urls, credentials, id => DescribeComponent(database, id), options.UploadIdleTimeout, options.Log);
-            var host = HttpListenerHost.Start(address, options.Port, MapRoutes(handler, endpoints).ServeAsync, options.Log);
+            var host = HttpListenerHost.Start(address, options.Port, MapRoutes(handler, endpoints, events).ServeAsync, options.Log);
             var url = HttpListenerHost.UrlFor(address, host.Port);
             urls.OwnUrl = url;
-            var server = new LocalServer(host, database, store, executor, url, credentials.User, credentials.AnnouncedKey);
+            var server = new LocalServer(host, events, database, store, executor, url, credentials.User, credentials.AnnouncedKey);
             if (options.ParentProcessId is { } parent)
                 _ = server.WatchParentAsync(parent);
             return server;
@@ -117,17 +124,19 @@ public sealed class LocalServer : IAsyncDisposable
 
     /// <summary>
     /// The server's endpoints: <c>POST /api</c>; the ftrack.server location's uploads, downloads and
-    /// thumbnails (ComponentEndpoints); and the ftrack error object (404) for anything else. New
-    /// endpoints (the event hub) are mapped here.
+    /// thumbnails (ComponentEndpoints); the event hub (socket.io 0.9: the handshake and its
+    /// websocket); and the ftrack error object (404) for anything else. New endpoints are mapped here.
     /// </summary>
-    private static HttpRoutes MapRoutes(ApiHandler handler, ComponentEndpoints components) =>
+    private static HttpRoutes MapRoutes(ApiHandler handler, ComponentEndpoints components, Events.EventHub events) =>
         new HttpRoutes(ListenerApi.NotFoundAsync)
             .Map("POST", "/api", (context, stopping) => ListenerApi.HandleAsync(handler, context, stopping))
             .Map("PUT", ComponentUrls.UploadPath, components.UploadAsync)
             .Map("GET", ComponentUrls.GetPath, components.DownloadAsync)
             .Map("GET", ComponentUrls.ThumbnailPath, components.ThumbnailAsync)
             .Map("GET", ComponentUrls.RemovePath, components.RemoveAsync)
-            .Map("GET", ComponentUrls.DefaultThumbnailPath, ComponentEndpoints.PlaceholderThumbnailAsync);
+            .Map("GET", ComponentUrls.DefaultThumbnailPath, ComponentEndpoints.PlaceholderThumbnailAsync)
+            .Map("GET", Events.SocketIoEndpoint.HandshakePath, (context, stopping) => Events.SocketIoEndpoint.HandshakeAsync(events, context, stopping))
+            .MapPrefix("GET", Events.SocketIoEndpoint.WebSocketPrefix, (context, stopping) => Events.SocketIoEndpoint.WebSocketAsync(events, context, stopping));
 
     /// <summary>A component's name and file type (a download's file name), or nulls.</summary>
     private static (string? Name, string? FileType) DescribeComponent(Database database, string id)
@@ -202,6 +211,8 @@ public sealed class LocalServer : IAsyncDisposable
         _stopping.Cancel();
         try
         {
+            // Websockets first: the host waits for requests in flight, and each one is a request.
+            await _events.DisposeAsync();
             await _host.DisposeAsync();
         }
         finally

@@ -49,6 +49,9 @@ public sealed class ServerOptions
 
     public TimeSpan RequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The event hub's heartbeats, timeouts and per-connection queue limits.</summary>
+    public Events.EventHubOptions EventHub { get; set; } = new();
+
     /// <summary>
     /// Where the ftrack.server location keeps component files: by default a folder beside the
     /// database file (<c>&lt;database&gt;-files</c>), or a temporary folder deleted at stop for

@@ -45,6 +45,8 @@ namespace Ftrack
             FtrackOutcomeUnknownException => ErrorCategory.ConnectionError,
             FtrackTransferException { Cancelled: true } => ErrorCategory.OperationStopped,
             FtrackTransferException => ErrorCategory.ConnectionError,
+            FtrackEventHubException => ErrorCategory.ConnectionError,
+            FtrackEventReplyTimeoutException => ErrorCategory.OperationTimeout,
             FtrackUsageException { Kind: UsageErrorKind.InvalidOperation } => ErrorCategory.InvalidOperation,
             FtrackUsageException { Kind: UsageErrorKind.NotFound } => ErrorCategory.ObjectNotFound,
             FtrackUsageException { Kind: UsageErrorKind.NotConnected } => ErrorCategory.ConnectionError,

@@ -50,4 +50,35 @@ public sealed class JsClientProofTests
         Assert.True(process.ExitCode == 0, "node proof.mjs failed:\n" + log);
         Assert.Contains("JS proof passed", log);
     }
+
+    /// <summary>tests/js/events_proof.mjs: the JS client's event hub (subscribe, publish, reply, ftrack.update) against the server.</summary>
+    [NodeProofFact]
+    public async Task TheOfficialJavaScriptClientsEventHubWorksAgainstTheServer()
+    {
+        await using var server = await TestServer.StartAsync(SeedKind.Demo);
+        // Node 22 has WebSocket; Node 20 has it behind a flag.
+        var arguments = await NodeHasWebSocketAsync() ? "events_proof.mjs" : "--experimental-websocket events_proof.mjs";
+        var start = new ProcessStartInfo("node", arguments)
+        {
+            WorkingDirectory = JsDirectory!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.Environment["FTRACK_SERVER"] = server.Server.Url;
+        start.Environment["FTRACK_API_USER"] = server.Server.ApiUser;
+        start.Environment["FTRACK_API_KEY"] = server.Server.ApiKey;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        var log = await output + await errors;
+        Assert.True(process.ExitCode == 0, "node events_proof.mjs failed:\n" + log);
+        Assert.Contains("JS events proof passed", log);
+    }
+
+    private static async Task<bool> NodeHasWebSocketAsync()
+    {
+        using var probe = Process.Start(new ProcessStartInfo("node", "-e \"process.exit(typeof WebSocket === 'function' ? 0 : 1)\"") { UseShellExecute = false })!;
+        await probe.WaitForExitAsync();
+        return probe.ExitCode == 0;
+    }
 }

@@ -90,4 +90,29 @@ public sealed class PythonClientProofTests
         Assert.True(exitCode == 0, "python3 proof.py failed:\n" + log);
         Assert.Contains("Python proof passed", log);
     }
+
+    /// <summary>tests/python/events_proof.py: the official client's event hub (subscribe, publish, replies, targets, ftrack.update) against the server.</summary>
+    [Fact]
+    public async Task TheOfficialPythonClientsEventHubWorksAgainstTheServer()
+    {
+        var proof = FindUp(Path.Combine("tests", "python", "events_proof.py")) ?? throw new Xunit.Sdk.XunitException("tests/python/events_proof.py is missing from the clone.");
+        var client = FindUp(Path.Combine("shared", "clients", "python"))
+            ?? throw new Xunit.Sdk.XunitException("The official Python client lives in shared/clients/python next to the repository clone; check it out there.");
+        var environment = new Dictionary<string, string>
+        {
+            ["PYTHONPATH"] = string.Join(Path.PathSeparator, Path.Combine(client, "ftrack-python-source"), Path.Combine(client, "clique-source")),
+            ["PYTHONDONTWRITEBYTECODE"] = "1",
+        };
+        var (importCode, importOutput) = await RunAsync($"-c \"{Imports}\"", environment, TimeSpan.FromMinutes(1));
+        Assert.True(importCode == 0, $"The official Python client needs Debian packages that are missing:\n{importOutput}\n{InstallHint}");
+
+        using var server = await ServerProcess.StartAsync("--port", "0", "--seed", "Demo");
+        Assert.True(server.Url.Length > 0, "the server did not start: " + server.FirstLine + string.Join('\n', server.ErrorLines));
+        environment["FTRACK_SERVER"] = server.Url;
+        environment["FTRACK_API_USER"] = server.User;
+        environment["FTRACK_API_KEY"] = server.Key;
+        var (exitCode, log) = await RunAsync($"\"{proof}\"", environment, TimeSpan.FromMinutes(3));
+        Assert.True(exitCode == 0, "python3 events_proof.py failed:\n" + log);
+        Assert.Contains("Python events proof passed", log);
+    }
 }

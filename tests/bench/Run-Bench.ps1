@@ -26,6 +26,8 @@
                   adding 50 ms (Measure-Loading.ps1), against one request per entity
       8. transfer the module's upload and download of a -TransferMiB file (1 GiB) against curl's on
                   the same local server, and its working set while uploading (Measure-Transfer.ps1)
+      9. events   the event hub soak (Measure-Events.ps1): 100,000 events through a standalone local
+                  server to 10 subscribers of the module's client; events/s, memory, lost events
     Prints the tables and PASS/MISS lines for the targets, and writes them with the raw JSON lines
     to results/bench-<date>.md. Any failure (no node, npm, wrong row counts) throws.
 .EXAMPLE
@@ -48,7 +50,7 @@ param(
     # Size of the file the transfer step uploads and downloads.
     [ValidateRange(1, 16384)]
     [int] $TransferMiB = 1024,
-    # Any of js, module, decoder, local, latency, memory, loading, transfer.
+    # Any of js, module, decoder, local, latency, memory, loading, transfer, events.
     [string[]] $Skip = @(),
     [string] $OutputDirectory = (Join-Path $PSScriptRoot 'results'),
     # Render the report again from the raw lines (.jsonl) of an earlier run; measures nothing.
@@ -68,7 +70,7 @@ function Split-List([string[]] $values) { @($values -split ',' | ForEach-Object 
 [int[]] $PageSize = @(Split-List $PageSize | ForEach-Object { [int]$_ })
 [int[]] $LocalTasks = @(Split-List $LocalTasks | ForEach-Object { [int]$_ } | Sort-Object -Unique)
 [int[]] $MemoryN = @(Split-List $MemoryN | ForEach-Object { [int]$_ } | Sort-Object -Unique)
-$Steps = 'js', 'module', 'decoder', 'local', 'latency', 'memory', 'loading', 'transfer'
+$Steps = 'js', 'module', 'decoder', 'local', 'latency', 'memory', 'loading', 'transfer', 'events'
 $Skip = @(Split-List $Skip)
 foreach ($s in $Skip) { if ($s -notin $Steps) { throw "-Skip takes $($Steps -join ', '); not '$s'." } }
 $MaxN = $N[-1]
@@ -334,6 +336,14 @@ if ('transfer' -notin $Skip) {
 }
 
 # ---------------------------------------------------------------------------------------------
+# 9. Events: the event hub soak
+# ---------------------------------------------------------------------------------------------
+if ('events' -notin $Skip) {
+    Write-Step 'events: 100,000 events through the local server to 10 subscribers'
+    Invoke-PwshScript 'Measure-Events.ps1' (Join-Path $PSScriptRoot 'Measure-Events.ps1') @('-ModulePath', $ModulePath, '-Events', 100000, '-Subscribers', 10) 'events'
+}
+
+# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 $LoadAfter = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' ' } else { 'n/a' }
@@ -483,6 +493,15 @@ if ($memory) {
     Add-Table 'Memory: streaming the whole query (fresh pwsh per N)' @('rows', 'ms', 'peak working set MiB', '÷ smallest', 'managed heap after, MiB') $body
 }
 
+# Events
+$events = First-Or-Null (Get-Row 'events' { $_.kind -eq 'events-soak' })
+if ($events) {
+    Add-Table "Event hub soak: $('{0:N0}' -f $events.events) events to $($events.subscribers) subscribers" @('events/s', 'deliveries/s', 'server working set MiB (start → middle → end)', 'client heap MiB (start → middle → end)', 'lost', 'duplicated', 'reconnections') `
+        @(, @(('{0:N0}' -f $events.events_per_second), ('{0:N0}' -f $events.deliveries_per_second), ("{0:N1} → {1:N1} → {2:N1}" -f $events.server_working_set_mib_start, $events.server_working_set_mib_middle, $events.server_working_set_mib_end),
+            ("{0:N1} → {1:N1} → {2:N1}" -f $events.client_heap_mib_start, $events.client_heap_mib_middle, $events.client_heap_mib_end), $events.lost, $events.duplicates, $events.reconnections)) `
+        "A standalone local server; the module's client (FtrackEventHub) for the $($events.subscribers) subscribers and the publisher, all in one pwsh; the publisher at most $($events.window) events ahead of the slowest subscriber."
+}
+
 # Loading
 $loading = First-Or-Null (Get-Row 'loading' { $true })
 if ($loading) {
@@ -561,6 +580,11 @@ if ($memory.Count -ge 2) {
 if ($loading) {
     $ratio = $loading.per_entity_ms / $loading.ms
     Add-Verdict "unselected attribute on $('{0:N0}' -f $loading.tasks) tasks ≥ 100× faster than one request per entity" ($ratio -ge 100 -and $loading.requests -le [math]::Ceiling($loading.tasks / 5000) * 2) ("{0:N0} ms in {1} requests vs {2:N0} ms estimated = {3:N0}×" -f $loading.ms, $loading.requests, $loading.per_entity_ms, $ratio)
+}
+if ($events) {
+    Add-Verdict "event hub soak: no event lost of $('{0:N0}' -f ($events.events * $events.subscribers)) deliveries" ($events.lost -eq 0 -and $events.duplicates -eq 0) ("$($events.lost) lost, $($events.duplicates) duplicated, $('{0:N0}' -f $events.events_per_second) events/s")
+    $growth = $events.server_working_set_mib_end / $events.server_working_set_mib_middle
+    Add-Verdict 'event hub soak: server memory flat (end ≤ 1.25× middle)' ($growth -le 1.25) ("{0:N1} MiB at the middle, {1:N1} MiB at the end = {2:N2}×" -f $events.server_working_set_mib_middle, $events.server_working_set_mib_end, $growth)
 }
 if ($import) { Add-Verdict 'Import-Module < 0.3 s' ($import.ms_median -lt 300) ("median $(Format-Ms $import.ms_median) ms over $($import.processes) fresh processes (first $(Format-Ms $import.ms_first) ms)") }
 if ($connect) { Add-Verdict 'Connect with cached schemas = 1 small request' ($connect.cached_requests -eq 1 -and $connect.cached_bytes -lt 4096) ("$($connect.cached_requests) request(s), $('{0:N0}' -f $connect.cached_bytes) bytes received, median $(Format-Ms $connect.cached_ms_median) ms (cold: $($connect.cold_requests) request(s), $('{0:N0}' -f $connect.cold_bytes) bytes)") }

@@ -161,7 +161,7 @@ Describe 'Help pages' {
 }
 
 Describe 'About topics' {
-    It '<_> is found by Get-Help and has the standard layout' -ForEach @('about_Ftrack', 'about_Ftrack_Query_Language', 'about_Ftrack_Custom_Attributes', 'about_Ftrack_Batches', 'about_Ftrack_Local_Server', 'about_Ftrack_Dates') {
+    It '<_> is found by Get-Help and has the standard layout' -ForEach @('about_Ftrack', 'about_Ftrack_Query_Language', 'about_Ftrack_Custom_Attributes', 'about_Ftrack_Batches', 'about_Ftrack_Local_Server', 'about_Ftrack_Dates', 'about_Ftrack_Events') {
         $topic = Get-Help $_
         $text = $topic | Out-String
         $text | Should -Match 'SHORT DESCRIPTION'
@@ -171,7 +171,7 @@ Describe 'About topics' {
 
     It 'Get-Help about_Ftrack* lists them all' {
         $names = @(Get-Help about_Ftrack* | ForEach-Object Name)
-        foreach ($topic in 'about_Ftrack', 'about_Ftrack_Query_Language', 'about_Ftrack_Custom_Attributes', 'about_Ftrack_Batches', 'about_Ftrack_Local_Server', 'about_Ftrack_Dates') {
+        foreach ($topic in 'about_Ftrack', 'about_Ftrack_Query_Language', 'about_Ftrack_Custom_Attributes', 'about_Ftrack_Batches', 'about_Ftrack_Local_Server', 'about_Ftrack_Dates', 'about_Ftrack_Events') {
             $names | Should -Contain $topic
         }
     }

@@ -121,5 +121,15 @@ namespace Ftrack.Core
         public const string LocalServerFailed = "Ftrack.LocalServerFailed";
         /// <summary>The session's local server was stopped (Stop-FtrackLocalServer, Remove-Module) or has exited; nothing was sent.</summary>
         public const string LocalServerStopped = "Ftrack.LocalServerStopped";
+
+        // Events.
+        /// <summary>The server's event hub could not be reached or refused the connection (not the credentials: those are AuthenticationFailed).</summary>
+        public const string EventHubUnreachable = "Ftrack.EventHubUnreachable";
+        /// <summary>A subscription or target expression does not parse (the message points at the place), or the event hub refused it.</summary>
+        public const string InvalidSubscription = "Ftrack.InvalidSubscription";
+        /// <summary>No reply to a published event within the time given (Send-FtrackEvent -WaitForReply -TimeoutSec).</summary>
+        public const string EventReplyTimeout = "Ftrack.EventReplyTimeout";
+        /// <summary>An event subscriber with that source identifier exists already in this runspace.</summary>
+        public const string SubscriberExists = "Ftrack.SubscriberExists";
     }
 }

@@ -26,6 +26,9 @@ namespace Ftrack.Core.Transport
         private readonly ServerMetadata _metadata;
         private readonly Func<string?>? _localServerStopped;
         private long _retryCount;
+        // Kept for the event hub's handshake (headers only); never shown.
+        private readonly string _apiKey;
+        private Events.FtrackEventHub? _eventHub;
         private volatile bool _disposed;
 
         /// <summary>Checks the options (https, or http to this machine only; the proxy and certificate settings) and prepares the connection; sends nothing.</summary>
@@ -49,6 +52,7 @@ namespace Ftrack.Core.Transport
             _transport = new HttpHandlerFactory(options.Transport, Server);
             TrustedCertificates = _transport.TrustedCertificates.Select(c => c.Subject + " (" + c.Thumbprint + ")").ToArray();
             _exchange = new ApiExchange(Server, options.ApiUser, options.ApiKey, ClientToken, _transport, options.Handler);
+            _apiKey = options.ApiKey;
             _metadata = new ServerMetadata(Server, new SchemaCache(options.SchemaCacheDirectory), Call);
             CustomAttributeConfigurations = new CustomAttributes.CustomAttributeCatalog(this);
         }
@@ -268,10 +272,30 @@ namespace Ftrack.Core.Transport
             return new DecodeContext(DateTimeKind.Unspecified, _metadata.CachedSchemas);
         }
 
-        /// <summary>Closes the connections; later calls fail with <see cref="FtrackSessionClosedException"/>.</summary>
+        /// <summary>
+        /// The session's event hub, made on first use (it connects when something subscribes or
+        /// publishes); one per session, shared by every subscription. Closed with the session.
+        /// </summary>
+        public Events.FtrackEventHub EventHub
+        {
+            get
+            {
+                if (_disposed) throw new FtrackSessionClosedException(Server);
+                var hub = Volatile.Read(ref _eventHub);
+                if (hub != null) return hub;
+                var made = new Events.FtrackEventHub(Server, ApiUser, _apiKey, _transport);
+                return Interlocked.CompareExchange(ref _eventHub, made, null) ?? made;
+            }
+        }
+
+        /// <summary>The event hub if one was made (null otherwise): for Get-FtrackSession, without making one.</summary>
+        public Events.FtrackEventHub? EventHubIfMade => Volatile.Read(ref _eventHub);
+
+        /// <summary>Closes the connections (the event hub's too); later calls fail with <see cref="FtrackSessionClosedException"/>.</summary>
         public void Dispose()
         {
             _disposed = true;
+            Volatile.Read(ref _eventHub)?.Dispose();
             _exchange.Dispose();
         }
     }

@@ -104,6 +104,31 @@ namespace Ftrack.Core.Transport
             return handler;
         }
 
+        /// <summary>
+        /// The same proxy and certificate rules for the event hub's websocket. netstandard2.0 has no
+        /// certificate callback on ClientWebSocketOptions; every runtime pwsh 7.4+ runs on has, so
+        /// it is set by name.
+        /// </summary>
+        public void ConfigureWebSocket(System.Net.WebSockets.ClientWebSocketOptions options, Uri server)
+        {
+            if (_noProxy)
+                options.Proxy = null;
+            else if (_proxy != null)
+                options.Proxy = new WebProxy(_proxy) { BypassProxyOnLocal = false, UseDefaultCredentials = _proxyUseDefaultCredentials, Credentials = _proxyUseDefaultCredentials ? null : _proxyCredential };
+            var callback = options.GetType().GetProperty("RemoteCertificateValidationCallback", BindingFlags.Public | BindingFlags.Instance);
+            if (callback != null && callback.CanWrite)
+            {
+                System.Net.Security.RemoteCertificateValidationCallback validate = (_, certificate, chain, errors) =>
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, server);
+                    var typed = certificate as System.Security.Cryptography.X509Certificates.X509Certificate2
+                        ?? (certificate is null ? null : new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+                    return Certificates.Validate(request, typed, chain, errors);
+                };
+                callback.SetValue(options, validate);
+            }
+        }
+
         private Uri? FindProxy(Uri server)
         {
             if (_noProxy) return null;

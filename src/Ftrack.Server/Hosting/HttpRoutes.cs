@@ -17,6 +17,7 @@ internal delegate Task RequestHandler(HttpListenerContext context, CancellationT
 internal sealed class HttpRoutes
 {
     private readonly Dictionary<(string Method, string Path), RequestHandler> _routes = new(RouteComparer.Instance);
+    private readonly List<(string Method, string Prefix, RequestHandler Handler)> _prefixes = new();
     private readonly RequestHandler _fallback;
 
     public HttpRoutes(RequestHandler fallback) => _fallback = fallback;
@@ -27,10 +28,23 @@ internal sealed class HttpRoutes
         return this;
     }
 
-    public Task ServeAsync(HttpListenerContext context, CancellationToken stopping) =>
-        _routes.TryGetValue((context.Request.HttpMethod, Normalize(context.Request.Url?.AbsolutePath ?? "/")), out var handler)
-            ? handler(context, stopping)
-            : _fallback(context, stopping);
+    /// <summary>Every path under <paramref name="prefix"/> (an address that carries an id, such as the event hub's websocket).</summary>
+    public HttpRoutes MapPrefix(string method, string prefix, RequestHandler handler)
+    {
+        _prefixes.Add((method, prefix, handler));
+        return this;
+    }
+
+    public Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
+    {
+        var path = context.Request.Url?.AbsolutePath ?? "/";
+        if (_routes.TryGetValue((context.Request.HttpMethod, Normalize(path)), out var handler))
+            return handler(context, stopping);
+        foreach (var (method, prefix, prefixHandler) in _prefixes)
+            if (string.Equals(method, context.Request.HttpMethod, StringComparison.OrdinalIgnoreCase) && path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                return prefixHandler(context, stopping);
+        return _fallback(context, stopping);
+    }
 
     private static string Normalize(string path) => path.Length > 1 ? path.TrimEnd('/') : path;
 

@@ -41,6 +41,13 @@ internal sealed class BatchExecutor
     /// <summary>The remembered page ends (tests read its accounting).</summary>
     internal PageCursorCache PageCursors => _cursors;
 
+    /// <summary>
+    /// Called with what a write batch changed once its transaction committed (never for one rolled
+    /// back), still under the write lock so events leave in commit order: the event hub publishes
+    /// <c>ftrack.update</c> from it. Null: changes are not collected.
+    /// </summary>
+    public Action<IReadOnlyList<Events.EntityChange>, string?>? Committed { get; set; }
+
     /// <param name="components">The ftrack.server location's storage and URLs; null: its actions are refused and URLs read as null.</param>
     public BatchExecutor(Database database, ServedSchemas schemas, ComponentUrls? components = null)
     {
@@ -90,6 +97,9 @@ internal sealed class BatchExecutor
         // Page cursors only from committed data: a write batch may still roll back.
         var loader = new EntityLoader(commands, _database.Model, map, writes ? null : _cursors, _components, request.ServerUrl);
         var writer = new EntityWriter(_database.Model, commands, map, userId, loader);
+        var committed = writes ? Committed : null;
+        var changes = committed != null ? new Events.EntityChangeLog(commands) : null;
+        writer.Changes = changes;
         var actions = new ServerActions(_database.Model, commands, writer, userId);
         var files = new StoredFileChanges(_components?.Store);
         writer.ComponentsDeleted = files.Deleted;
@@ -104,6 +114,9 @@ internal sealed class BatchExecutor
             throw;
         }
         files.Committed();
+        // Committed: what changed is published (ftrack.update); a batch rolled back threw above.
+        if (changes is { Changes.Count: > 0 })
+            committed!(changes.Changes, userId);
     }
 
     /// <summary>Runs each operation, writing its result; commits when all succeeded (the caller rolls back otherwise).</summary>

@@ -18,6 +18,9 @@ internal sealed class CustomAttributeValues
 
     public CustomAttributeValues(PreparedCommands commands) => _commands = commands;
 
+    /// <summary>Where a value written or cleared is noted for <c>ftrack.update</c> (null: nobody listens).</summary>
+    public Events.EntityChangeLog? Changes { get; set; }
+
     /// <summary>Sets a value from create or update data; returns its key [configuration_id, entity_id].</summary>
     public object?[] Set(EntityType type, object?[]? key, JsonElement data)
     {
@@ -63,8 +66,11 @@ internal sealed class CustomAttributeValues
         if (value is { } given)
         {
             var stored = CustomAttributeTypes.Normalize(configuration.Key, configuration.TypeName, configuration.Config, given);
+            var before = Changes?.ReadCustomAttribute(configurationId, entityId);
             _commands.Get($"INSERT INTO {CustomAttributeStore.StoreTable} (configuration_id, entity_id, value) VALUES ($0, $1, $2) ON CONFLICT (configuration_id, entity_id) DO UPDATE SET value = excluded.value",
                 configurationId, entityId, stored).ExecuteNonQuery();
+            if (before is { } old)
+                Changes!.CustomAttributeChanged(configurationId, entityId, old);
         }
         return [configurationId, entityId];
     }
@@ -74,7 +80,10 @@ internal sealed class CustomAttributeValues
     {
         if (!Applies(type, (string)key[0]!, (string)key[1]!))
             throw FtrackError.NotFound($"No {type.Name} found with key [\"{key[0]}\", \"{key[1]}\"].");
+        var before = Changes?.ReadCustomAttribute((string)key[0]!, (string)key[1]!);
         _commands.Get($"DELETE FROM {CustomAttributeStore.StoreTable} WHERE configuration_id = $0 AND entity_id = $1", key[0], key[1]).ExecuteNonQuery();
+        if (before is { } old)
+            Changes!.CustomAttributeChanged((string)key[0]!, (string)key[1]!, old);
     }
 
     private sealed record ConfigurationRow(string Key, string? TypeName, string? Config, string? EntityType);

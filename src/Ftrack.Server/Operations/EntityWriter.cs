@@ -48,6 +48,20 @@ internal sealed class EntityWriter
         _rules = new EntityRules(commands);
     }
 
+    /// <summary>Where what this batch changes is noted for <c>ftrack.update</c> (null: nobody listens).</summary>
+    public Events.EntityChangeLog? Changes
+    {
+        get => _changes;
+        set
+        {
+            _changes = value;
+            // Custom attribute values are written there: they are reported as updates of their entity.
+            _values.Changes = value;
+        }
+    }
+
+    private Events.EntityChangeLog? _changes;
+
     /// <summary>Told the ids of components deleted by this request (with what owned them), so their stored files can go after the commit.</summary>
     public Action<IReadOnlyCollection<string>>? ComponentsDeleted
     {
@@ -102,6 +116,7 @@ internal sealed class EntityWriter
             // The primary key constraint is the duplicate check: cheaper than looking first.
             throw new FtrackError("DuplicateEntryError", $"A {type.Name} with key {Describe(keyValues)} already exists.", 409);
         }
+        Changes?.Added(type, keyValues, values);
         if (keyValues.Length == 1)
             _existing.Add((type.Table.Name, keyValues[0]!.ToString()!));
         if (type.IsContext)
@@ -171,10 +186,13 @@ internal sealed class EntityWriter
             WriteCollections(type, keyValues, collections);
             return (keyValues, changed);
         }
+        var before = Changes?.ReadRow(type, keyValues);
         var columns = values.Keys.ToList();
         var set = string.Join(", ", columns.Select((c, i) => $"{Database.Quote(c)} = ${i}"));
         var where = string.Join(" AND ", type.Table.PrimaryKey.Select((k, i) => $"{Database.Quote(k)} = ${columns.Count + i}"));
         _commands.Get($"UPDATE {type.Table.Quoted} SET {set} WHERE {where}", columns.Select(c => values[c]).Concat(keyValues).ToArray()).ExecuteNonQuery();
+        if (before != null)
+            Changes!.Updated(type, keyValues, before, values);
         if (type.IsContext && values.TryGetValue("parent_id", out var newParent) && !Equals(newParent, stored.Values["parent_id"]))
             _tree.Move((string)keyValues[0]!, (string)newParent!);
         WriteCollections(type, keyValues, collections);
@@ -190,6 +208,7 @@ internal sealed class EntityWriter
             return;
         }
         Find(type, keyValues);
+        Changes?.Removed(type, keyValues);
         // Deleted rows must not be taken for existing by later operations of the batch.
         _existing.Clear();
         _tree.Forget();
