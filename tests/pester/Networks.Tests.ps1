@@ -121,6 +121,40 @@ Describe 'Proxies' {
         $session.Proxy | Should -Be ([uri]"$($proxy.Url)/")
     }
 
+    It 'the event hub goes the same way: through the proxy to the HTTPS front, trusting the same CA (wss)' {
+        $session = Connect-Ftrack -Server $good -Credential $local.Credential -TrustedCertificate $certs.Ca -Proxy $proxy.Url -PassThru
+        $topic = 'networks.proxy.' + [guid]::NewGuid().ToString('N')
+        try {
+            $before = (Get-Tunnel $proxy).Count
+            Register-FtrackEvent -Session $session -Subscription "topic=$topic" -SourceIdentifier $topic
+            Send-FtrackEvent -Session $session -Topic $topic -Data @{ through = 'proxy' }
+            $received = Wait-Event -SourceIdentifier $topic -Timeout 20
+            $received.MessageData.data.through | Should -Be 'proxy'
+            $tunnels = @(Get-Tunnel $proxy | Select-Object -Skip $before)
+            # The hub's own two connections: the socket.io handshake, then the websocket.
+            $tunnels.Count | Should -BeGreaterOrEqual 2
+            $tunnels.target | Sort-Object -Unique | Should -Be "127.0.0.1:$($front.Ports.good)"
+        } finally {
+            Get-EventSubscriber -SourceIdentifier $topic -ErrorAction SilentlyContinue | Unregister-Event
+            Get-Event -SourceIdentifier $topic -ErrorAction SilentlyContinue | Remove-Event
+            $session.Dispose()
+        }
+    }
+
+    It 'the event hub of a server no CA vouches for is reached with the session''s -SkipCertificateCheck (wss)' {
+        $topic = 'networks.skip.' + [guid]::NewGuid().ToString('N')
+        $session = Connect-Ftrack -Server $otherCa -Credential $local.Credential -SkipCertificateCheck -PassThru -WarningAction SilentlyContinue
+        try {
+            Register-FtrackEvent -Session $session -Subscription "topic=$topic" -SourceIdentifier $topic
+            Send-FtrackEvent -Session $session -Topic $topic -Data @{ through = 'skip' }
+            (Wait-Event -SourceIdentifier $topic -Timeout 20).MessageData.data.through | Should -Be 'skip'
+        } finally {
+            Get-EventSubscriber -SourceIdentifier $topic -ErrorAction SilentlyContinue | Unregister-Event
+            Get-Event -SourceIdentifier $topic -ErrorAction SilentlyContinue | Remove-Event
+            $session.Dispose()
+        }
+    }
+
     It '-ProxyCredential authenticates to a proxy that requires it, and the session shows the user, not the password' {
         $before = (Get-Tunnel $lockedProxy).Count
         $session = Connect-Ftrack -Server $good -Credential $local.Credential -TrustedCertificate $certs.Ca -Proxy $lockedProxy.Url -ProxyCredential $proxyCredential -PassThru
