@@ -141,6 +141,27 @@ Describe 'Proxies' {
         }
     }
 
+    It 'uploads and downloads go through the session''s proxy as well (the storage URLs the server hands out)' {
+        # Plain http: through the HTTPS front the server would hand out http URLs, which an https
+        # session refuses (Ftrack.TransferFailed) before sending a byte.
+        $session = Connect-Ftrack -Server $local.Url -Credential $local.Credential -Proxy $proxy.Url -PassThru
+        try {
+            $version = Invoke-FtrackQuery -Session $session 'select id from AssetVersion' -First 1
+            $file = Join-Path $temp 'through-proxy.bin'
+            $bytes = [byte[]]::new(300KB); [Security.Cryptography.RandomNumberGenerator]::Fill($bytes); [IO.File]::WriteAllBytes($file, $bytes)
+            $before = @(& $proxy.Log).Count
+            $component = New-FtrackComponent -Session $session -Path $file -Version $version
+            $saved = Save-FtrackComponent -Session $session -InputObject $component -Destination (Join-Path $temp 'through-proxy')
+            (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $file).Hash
+            # The proxy relays plain-http requests by their absolute URL, and logs each.
+            $relayed = @(& $proxy.Log | Select-Object -Skip $before | Where-Object method -in 'PUT', 'GET')
+            $relayed.method | Should -Contain 'PUT'
+            $relayed.method | Should -Contain 'GET'
+        } finally {
+            $session.Dispose()
+        }
+    }
+
     It 'the event hub of a server no CA vouches for is reached with the session''s -SkipCertificateCheck (wss)' {
         $topic = 'networks.skip.' + [guid]::NewGuid().ToString('N')
         $session = Connect-Ftrack -Server $otherCa -Credential $local.Credential -SkipCertificateCheck -PassThru -WarningAction SilentlyContinue
