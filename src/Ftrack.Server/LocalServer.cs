@@ -105,6 +105,7 @@ public sealed class LocalServer : IAsyncDisposable
                 new BodyLimits(options.MaxRequestBodyBytes, options.MinRequestBodyBytesPerSecond, options.RequestBodyGracePeriod), options.Log);
             var events = new Events.EventHub(credentials, options.EventHub, options.Log);
             executor.Committed = (changes, userId) => events.Publish(Events.UpdateEvent.Build(changes, credentials.User, userId));
+            executor.CollectChanges = () => events.HasSubscribers;
             var endpoints = new ComponentEndpoints(urls, credentials, id => DescribeComponent(database, id), options.UploadIdleTimeout, options.Log);
             var host = HttpListenerHost.Start(address, options.Port, MapRoutes(handler, endpoints, events).ServeAsync, options.Log);
             var url = HttpListenerHost.UrlFor(address, host.Port);

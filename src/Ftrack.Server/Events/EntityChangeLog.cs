@@ -15,6 +15,9 @@ internal sealed class EntityChangeLog
 {
     private readonly PreparedCommands _commands;
     private readonly List<EntityChange> _changes = new();
+    // A context's ancestors, read once per batch: 10,000 tasks created under one shot share them.
+    // Forgotten whenever a context is updated or removed (a move changes its descendants' chains).
+    private readonly Dictionary<string, List<ParentLink>> _chains = new(StringComparer.Ordinal);
 
     public EntityChangeLog(PreparedCommands commands) => _commands = commands;
 
@@ -52,6 +55,8 @@ internal sealed class EntityChangeLog
         }
         if (changes.Count == 0)
             return;
+        if (type.IsContext)
+            _chains.Clear();
         var after = new Dictionary<string, object?>(before);
         foreach (var (column, value) in written)
             after[column] = value;
@@ -63,6 +68,8 @@ internal sealed class EntityChangeLog
     {
         var row = ReadRow(type, key);
         _changes.Add(Describe(type, key, "remove", [], row));
+        if (type.IsContext)
+            _chains.Clear();
     }
 
     /// <summary>A custom attribute's value as the entity has it now (set, inherited or its default, as JSON), and its key; null when it does not apply.</summary>
@@ -176,6 +183,8 @@ internal sealed class EntityChangeLog
     /// <summary>A context and its ancestors up to the project, nearest first (nothing when the id is no context).</summary>
     private List<ParentLink> ContextChain(string contextId)
     {
+        if (_chains.TryGetValue(contextId, out var known))
+            return known;
         var chain = new List<ParentLink>();
         using var reader = _commands.Get(
             "WITH RECURSIVE up(id, parent_id, context_type, depth) AS (SELECT id, parent_id, context_type, 0 FROM context WHERE id = $0 "
@@ -186,6 +195,7 @@ internal sealed class EntityChangeLog
             var contextType = reader.IsDBNull(2) ? "task" : reader.GetString(2);
             chain.Add(new ParentLink(reader.GetString(0), contextType, contextType == "show" ? "Project" : "TypedContext", reader.IsDBNull(1) ? null : reader.GetString(1)));
         }
+        _chains[contextId] = chain;
         return chain;
     }
 }

@@ -56,6 +56,9 @@ internal sealed class EventConnection
     /// <summary>The most subscribers this connection may hold.</summary>
     public int MaxSubscribers => _options.MaxSubscribersPerConnection;
 
+    /// <summary>Whether anyone on this connection is subscribed to anything.</summary>
+    public bool HasSubscribers => Volatile.Read(ref _subscribers).Length > 0;
+
     public Added AddSubscriber(EventSubscriber subscriber)
     {
         lock (_subscribersLock)

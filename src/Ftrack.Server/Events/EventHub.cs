@@ -43,6 +43,20 @@ internal sealed class EventHub : IAsyncDisposable
     /// <summary>Connections open now (tests and the soak bench read it).</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>
+    /// Whether any connection has a subscriber: the server collects what a write batch changed for
+    /// <c>ftrack.update</c> only then (reading every created entity's parents costs the writes).
+    /// </summary>
+    public bool HasSubscribers
+    {
+        get
+        {
+            foreach (var connection in _connections.Keys)
+                if (connection.HasSubscribers) return true;
+            return false;
+        }
+    }
+
     /// <summary>Events routed since the server started.</summary>
     public long Published => Interlocked.Read(ref _published);
 

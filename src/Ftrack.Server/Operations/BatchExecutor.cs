@@ -48,6 +48,9 @@ internal sealed class BatchExecutor
     /// </summary>
     public Action<IReadOnlyList<Events.EntityChange>, string?>? Committed { get; set; }
 
+    /// <summary>Asked at the start of each write batch: false skips collecting its changes (no one would receive <see cref="Committed"/>'s event). Null: always collect.</summary>
+    public Func<bool>? CollectChanges { get; set; }
+
     /// <param name="components">The ftrack.server location's storage and URLs; null: its actions are refused and URLs read as null.</param>
     public BatchExecutor(Database database, ServedSchemas schemas, ComponentUrls? components = null)
     {
@@ -97,7 +100,7 @@ internal sealed class BatchExecutor
         // Page cursors only from committed data: a write batch may still roll back.
         var loader = new EntityLoader(commands, _database.Model, map, writes ? null : _cursors, _components, request.ServerUrl);
         var writer = new EntityWriter(_database.Model, commands, map, userId, loader);
-        var committed = writes ? Committed : null;
+        var committed = writes && (CollectChanges?.Invoke() ?? true) ? Committed : null;
         var changes = committed != null ? new Events.EntityChangeLog(commands) : null;
         writer.Changes = changes;
         var actions = new ServerActions(_database.Model, commands, writer, userId);
