@@ -321,6 +321,31 @@ public sealed class EventHubTests
         Assert.Null(await listener.NextEventAsync(TimeSpan.FromMilliseconds(500)));
     }
 
+    [Fact]
+    public async Task FtrackUpdateParentsFollowAMoveWithinTheBatch()
+    {
+        // Ancestors are read once per context per batch: a move inside the batch must not leave
+        // later entities with the chain from before it.
+        await using var server = await TestServer.StartAsync(SeedKind.Demo);
+        await using var listener = await RawClient.ConnectAsync(server.Server);
+        await listener.SubscribeAsync("topic=ftrack.update");
+        var shot = (await server.QueryAsync("select id, parent_id from Shot"))[0]!;
+        var from = (string)shot["parent_id"]!;
+        var to = (string)(await server.QueryAsync($"select id from Sequence where id != \"{from}\""))[0]!["id"]!;
+        var typeId = (string)(await server.QueryAsync("select id from Type where name is \"Compositing\""))[0]!["id"]!;
+        string before = Guid.NewGuid().ToString(), after = Guid.NewGuid().ToString();
+        var answer = await server.CallAsync(
+            TestServer.Create("Task", new { id = before, name = "hub-before-move", parent_id = (string)shot["id"]!, type_id = typeId }),
+            TestServer.Update("Shot", (string)shot["id"]!, new { parent_id = to }),
+            TestServer.Create("Task", new { id = after, name = "hub-after-move", parent_id = (string)shot["id"]!, type_id = typeId }));
+        Assert.IsType<JsonArray>(answer.Body);
+
+        var entities = (await listener.NextEventAsync())!["data"]!["entities"]!.AsArray();
+        string?[] ParentsOf(string id) => entities.Single(x => (string?)x!["entityId"] == id)!["parents"]!.AsArray().Select(p => (string?)p!["entityId"]).ToArray();
+        Assert.Equal(from, ParentsOf(before)[2]);
+        Assert.Equal(to, ParentsOf(after)[2]);
+    }
+
     private static int FreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
