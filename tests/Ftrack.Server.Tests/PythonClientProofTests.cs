@@ -67,10 +67,14 @@ public sealed class PythonClientProofTests
         }
     }
 
-    [Fact]
-    public async Task TheOfficialPythonClientWorksAgainstTheServer()
+    /// <summary>
+    /// Runs tests/python/<paramref name="script"/> with the official client against a standalone Demo
+    /// server started with <paramref name="serverArguments"/> besides its port and seed; passes when
+    /// the script exits 0 having printed <paramref name="passed"/>.
+    /// </summary>
+    internal static async Task RunProofAsync(string script, string passed, TimeSpan timeout, params string[] serverArguments)
     {
-        var proof = FindUp(Path.Combine("tests", "python", "proof.py")) ?? throw new Xunit.Sdk.XunitException("tests/python/proof.py is missing from the clone.");
+        var proof = FindUp(Path.Combine("tests", "python", script)) ?? throw new Xunit.Sdk.XunitException($"tests/python/{script} is missing from the clone.");
         var client = FindUp(Path.Combine("shared", "clients", "python"))
             ?? throw new Xunit.Sdk.XunitException("The official Python client lives in shared/clients/python next to the repository clone; check it out there.");
         var environment = new Dictionary<string, string>
@@ -81,38 +85,22 @@ public sealed class PythonClientProofTests
         var (importCode, importOutput) = await RunAsync($"-c \"{Imports}\"", environment, TimeSpan.FromMinutes(1));
         Assert.True(importCode == 0, $"The official Python client needs Debian packages that are missing:\n{importOutput}\n{InstallHint}");
 
-        using var server = await ServerProcess.StartAsync("--port", "0", "--seed", "Demo");
+        using var server = await ServerProcess.StartAsync(["--port", "0", "--seed", "Demo", .. serverArguments]);
         Assert.True(server.Url.Length > 0, "the server did not start: " + server.FirstLine + string.Join('\n', server.ErrorLines));
         environment["FTRACK_SERVER"] = server.Url;
         environment["FTRACK_API_USER"] = server.User;
         environment["FTRACK_API_KEY"] = server.Key;
-        var (exitCode, log) = await RunAsync($"\"{proof}\"", environment, TimeSpan.FromMinutes(4));
-        Assert.True(exitCode == 0, "python3 proof.py failed:\n" + log);
-        Assert.Contains("Python proof passed", log);
+        var (exitCode, log) = await RunAsync($"\"{proof}\"", environment, timeout);
+        Assert.True(exitCode == 0, $"python3 {script} failed:\n" + log);
+        Assert.Contains(passed, log);
     }
+
+    [Fact]
+    public Task TheOfficialPythonClientWorksAgainstTheServer() =>
+        RunProofAsync("proof.py", "Python proof passed", TimeSpan.FromMinutes(4));
 
     /// <summary>tests/python/events_proof.py: the official client's event hub (subscribe, publish, replies, targets, ftrack.update) against the server.</summary>
     [Fact]
-    public async Task TheOfficialPythonClientsEventHubWorksAgainstTheServer()
-    {
-        var proof = FindUp(Path.Combine("tests", "python", "events_proof.py")) ?? throw new Xunit.Sdk.XunitException("tests/python/events_proof.py is missing from the clone.");
-        var client = FindUp(Path.Combine("shared", "clients", "python"))
-            ?? throw new Xunit.Sdk.XunitException("The official Python client lives in shared/clients/python next to the repository clone; check it out there.");
-        var environment = new Dictionary<string, string>
-        {
-            ["PYTHONPATH"] = string.Join(Path.PathSeparator, Path.Combine(client, "ftrack-python-source"), Path.Combine(client, "clique-source")),
-            ["PYTHONDONTWRITEBYTECODE"] = "1",
-        };
-        var (importCode, importOutput) = await RunAsync($"-c \"{Imports}\"", environment, TimeSpan.FromMinutes(1));
-        Assert.True(importCode == 0, $"The official Python client needs Debian packages that are missing:\n{importOutput}\n{InstallHint}");
-
-        using var server = await ServerProcess.StartAsync("--port", "0", "--seed", "Demo");
-        Assert.True(server.Url.Length > 0, "the server did not start: " + server.FirstLine + string.Join('\n', server.ErrorLines));
-        environment["FTRACK_SERVER"] = server.Url;
-        environment["FTRACK_API_USER"] = server.User;
-        environment["FTRACK_API_KEY"] = server.Key;
-        var (exitCode, log) = await RunAsync($"\"{proof}\"", environment, TimeSpan.FromMinutes(3));
-        Assert.True(exitCode == 0, "python3 events_proof.py failed:\n" + log);
-        Assert.Contains("Python events proof passed", log);
-    }
+    public Task TheOfficialPythonClientsEventHubWorksAgainstTheServer() =>
+        RunProofAsync("events_proof.py", "Python events proof passed", TimeSpan.FromMinutes(3));
 }
