@@ -346,6 +346,30 @@ public sealed class EventHubTests
         Assert.Equal(to, ParentsOf(after)[2]);
     }
 
+    [Fact]
+    public async Task FtrackUpdateReportsEveryRowADeleteTakesWithIt()
+    {
+        await using var server = await TestServer.StartAsync(SeedKind.Demo);
+        var sequence = (string)(await server.QueryAsync("select id from Sequence"))[0]!["id"]!;
+        var typeId = (string)(await server.QueryAsync("select id from Type where name is \"Compositing\""))[0]!["id"]!;
+        string shot = Guid.NewGuid().ToString(), task = Guid.NewGuid().ToString();
+        Assert.IsType<JsonArray>((await server.CallAsync(
+            TestServer.Create("Shot", new { id = shot, name = "hub-doomed", parent_id = sequence }),
+            TestServer.Create("Task", new { id = task, name = "hub-doomed-task", parent_id = shot, type_id = typeId }))).Body);
+        await using var listener = await RawClient.ConnectAsync(server.Server);
+        await listener.SubscribeAsync("topic=ftrack.update");
+
+        Assert.IsType<JsonArray>((await server.CallAsync(TestServer.Delete("Shot", shot))).Body);
+
+        var entities = (await listener.NextEventAsync())!["data"]!["entities"]!.AsArray();
+        // The shot the delete names, then the task it takes along.
+        Assert.Equal([shot, task], entities.Select(x => (string?)x!["entityId"]));
+        Assert.All(entities, x => Assert.Equal("remove", (string?)x!["action"]));
+        var removedTask = entities.Single(x => (string?)x!["entityId"] == task)!;
+        Assert.Equal("task", (string?)removedTask["entityType"]);
+        Assert.Equal([task, shot, sequence], removedTask["parents"]!.AsArray().Take(3).Select(p => (string?)p!["entityId"]));
+    }
+
     private static int FreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);

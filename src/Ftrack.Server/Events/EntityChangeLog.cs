@@ -32,10 +32,12 @@ internal sealed class EntityChangeLog
     }
 
     /// <summary>The stored row (all its columns) before an update or a delete changes it.</summary>
-    public Dictionary<string, object?> ReadRow(EntityType type, object?[] key)
+    public Dictionary<string, object?> ReadRow(EntityType type, object?[] key) => ReadRow(type.Table, key);
+
+    private Dictionary<string, object?> ReadRow(TableDef table, object?[] key)
     {
-        var where = string.Join(" AND ", type.Table.PrimaryKey.Select((k, i) => $"{Database.Quote(k)} = ${i}"));
-        using var reader = _commands.Get($"SELECT * FROM {type.Table.Quoted} WHERE {where}", key).ExecuteReader();
+        var where = string.Join(" AND ", table.PrimaryKey.Select((k, i) => $"{Database.Quote(k)} = ${i}"));
+        using var reader = _commands.Get($"SELECT * FROM {table.Quoted} WHERE {where}", key).ExecuteReader();
         var row = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (reader.Read())
             for (var i = 0; i < reader.FieldCount; i++)
@@ -70,6 +72,17 @@ internal sealed class EntityChangeLog
         _changes.Add(Describe(type, key, "remove", [], row));
         if (type.IsContext)
             _chains.Clear();
+    }
+
+    /// <summary>A row a delete takes with it (a shot's tasks, a version's components): removed too, its type read from the row.</summary>
+    public void RemovedRow(EntityModel model, TableDef table, string id)
+    {
+        var row = ReadRow(table, [id]);
+        if (row.Count == 0)
+            return;
+        var columns = row.Keys.Select((name, index) => (name, index)).ToDictionary(c => c.name, c => c.index, StringComparer.Ordinal);
+        var type = model.ResolveRowType(table, row.Values.ToArray(), columns);
+        _changes.Add(Describe(type, [id], "remove", [], row));
     }
 
     /// <summary>A custom attribute's value as the entity has it now (set, inherited or its default, as JSON), and its key; null when it does not apply.</summary>

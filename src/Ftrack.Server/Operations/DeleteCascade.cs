@@ -73,6 +73,9 @@ internal sealed class DeleteCascade
         _apiUserId = apiUserId;
     }
 
+    /// <summary>Told each row a delete takes along besides the one named, while it still exists (ftrack.update reports each).</summary>
+    public System.Action<TableDef, string>? Removing { get; set; }
+
     /// <summary>Told the ids of components a delete takes along (their stored files go once the request commits).</summary>
     public System.Action<IReadOnlyCollection<string>>? ComponentsDeleted { get; set; }
 
@@ -94,6 +97,12 @@ internal sealed class DeleteCascade
         var (clear, refusal) = ReferencesTo(doomed, id);
         if (refusal != null)
             throw FtrackError.Validation($"{described} cannot be deleted: {refusal}.");
+        if (Removing is { } removing)
+            foreach (var (table, ids) in doomed)
+                if (_model.Tables.TryGetValue(table, out var def) && def.BaseType != null)
+                    foreach (var doomedId in ids)
+                        if (doomedId != id || table != type.Table.Name)
+                            removing(def, doomedId);
         foreach (var (table, column, ids) in clear)
             _commands.Get($"UPDATE {table.Quoted} SET {Database.Quote(column)} = NULL WHERE {Database.Quote(column)} IN (SELECT value FROM json_each($0))", ids).ExecuteNonQuery();
         foreach (var (owner, table, column) in Ownership.Where(o => doomed.ContainsKey(o.Owner) && _model.Tables[o.Table].PrimaryKey.Count > 1))

@@ -57,6 +57,8 @@ internal sealed class EntityWriter
             _changes = value;
             // Custom attribute values are written there: they are reported as updates of their entity.
             _values.Changes = value;
+            // So are the rows a delete takes with it, each a "remove" of its own.
+            _cascade.Removing = value == null ? null : (table, id) => value.RemovedRow(_model, table, id);
         }
     }
 
