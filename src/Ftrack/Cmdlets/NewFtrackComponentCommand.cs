@@ -54,18 +54,7 @@ namespace Ftrack.Cmdlets
                     + (location.IsServer ? ", uploaded to ftrack.server" : ", registered in " + location.Name + " where the files are");
                 if (!ShouldProcess(version.ToString(), "Create " + what)) return;
                 if (location.IsServer)
-                {
-                    var progress = new TransferProgress(source.TotalSize);
-                    using var transfer = new ByteTransfer(session);
-                    // Off this thread: the calls it makes must not write to the pipeline (no -Verbose lines).
-                    var calls = new Core.Transport.CallOptions { CancellationToken = Cancellation };
-                    TransferRunner.Run(this, "Uploading " + source.Display + " to ftrack.server", progress, async () =>
-                    {
-                        await ComponentPublisher.UploadAsync(session, plan, transfer, progress, calls, Cancellation).ConfigureAwait(false);
-                        return true;
-                    });
-                    WriteVerbose("Uploaded " + TransferRunner.Summary(progress) + ".");
-                }
+                    TransferRunner.Upload(this, session, plan, source.TotalSize, "Uploading " + source.Display + " to ftrack.server", Cancellation);
                 Send(session, plan.Operations);
                 WriteObject(plan.Component);
             });

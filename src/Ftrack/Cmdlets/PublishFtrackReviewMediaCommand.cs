@@ -56,17 +56,7 @@ namespace Ftrack.Cmdlets
                 // As encode_media with a path: the source belongs to the version only when it is kept.
                 var plan = ComponentPublisher.Plan(session, source, null, KeepOriginal ? version : null, PublishLocation.Server, names: NamesFor(session));
                 if (!ShouldProcess(version.ToString(), "Upload " + source.Display + " (" + ComponentPublisher.SizeText(source.TotalSize) + ") and encode it for review")) return;
-                var progress = new TransferProgress(source.TotalSize);
-                using (var transfer = new ByteTransfer(session))
-                {
-                    var calls = new Core.Transport.CallOptions { CancellationToken = Cancellation };
-                    TransferRunner.Run(this, "Uploading " + source.Display + " for review", progress, async () =>
-                    {
-                        await ComponentPublisher.UploadAsync(session, plan, transfer, progress, calls, Cancellation).ConfigureAwait(false);
-                        return true;
-                    });
-                }
-                WriteVerbose("Uploaded " + TransferRunner.Summary(progress) + ".");
+                TransferRunner.Upload(this, session, plan, source.TotalSize, "Uploading " + source.Display + " for review", Cancellation);
                 WriteExecutor.Execute(session, plan.Operations, NewCallOptions());
                 var encode = new RawOperation(new Dictionary<string, object?>
                 {

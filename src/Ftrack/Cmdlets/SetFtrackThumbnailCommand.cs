@@ -50,16 +50,7 @@ namespace Ftrack.Cmdlets
                 var plan = ComponentPublisher.Plan(session, source, "thumbnail", null, PublishLocation.Server, names: NamesFor(session));
                 var update = WritePlanner.PlanUpdate(session, entity, new KeyValuePair<string, object?>[] { new("thumbnail_id", plan.Component.GetValue("id")) }, NamesFor(session));
                 if (!ShouldProcess(Describe(entity), "Set the thumbnail to " + source.Display + " (" + ComponentPublisher.SizeText(source.TotalSize) + ", uploaded to ftrack.server)")) return;
-                var progress = new TransferProgress(source.TotalSize);
-                using (var transfer = new ByteTransfer(session))
-                {
-                    var calls = new Core.Transport.CallOptions { CancellationToken = Cancellation };
-                    TransferRunner.Run(this, "Uploading the thumbnail " + source.Display, progress, async () =>
-                    {
-                        await ComponentPublisher.UploadAsync(session, plan, transfer, progress, calls, Cancellation).ConfigureAwait(false);
-                        return true;
-                    });
-                }
+                TransferRunner.Upload(this, session, plan, source.TotalSize, "Uploading the thumbnail " + source.Display, Cancellation);
                 var writes = new List<FtrackOperation>(plan.Operations) { update };
                 Send(session, writes);
                 if (PassThru) WriteObject(entity);

@@ -1,8 +1,10 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
+using System.Threading;
 using System.Threading.Tasks;
 using Ftrack.Core.Publishing;
+using Ftrack.Core.Transport;
 
 namespace Ftrack.Publishing
 {
@@ -34,6 +36,27 @@ namespace Ftrack.Publishing
             }
             // The transfer's own exception (an FtrackTransferException, a server error), not an AggregateException.
             return task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>
+        /// Uploads the files of <paramref name="plan"/> to ftrack.server (get_upload_metadata, then a
+        /// PUT per file through the session's network settings) with a progress bar, and says in
+        /// -Verbose how it went. The plan's operations are the caller's to send afterwards.
+        /// </summary>
+        public static void Upload(Cmdlet cmdlet, FtrackSession session, PublishPlan plan, long totalBytes, string activity, CancellationToken cancellation)
+        {
+            var progress = new TransferProgress(totalBytes);
+            using (var transfer = new ByteTransfer(session))
+            {
+                // Off the cmdlet's thread: the calls it makes must not write to the pipeline (no -Verbose lines).
+                var calls = new CallOptions { CancellationToken = cancellation };
+                Run(cmdlet, activity, progress, async () =>
+                {
+                    await ComponentPublisher.UploadAsync(session, plan, transfer, progress, calls, cancellation).ConfigureAwait(false);
+                    return true;
+                });
+            }
+            cmdlet.WriteVerbose("Uploaded " + Summary(progress) + ".");
         }
 
         private static void Update(Cmdlet cmdlet, ProgressRecord record, TransferProgress progress)
